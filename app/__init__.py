@@ -1,0 +1,1 @@
+"""Dossier's core: Qt-free domain, services and importers."""

@@ -1,0 +1,246 @@
+"""Highlights: create, edit, delete (and restore, for undo)."""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app import anchoring, tag_paths
+from app.core import LibraryCore
+from app.domain import DEFAULT_COLOR, PALETTE, AnnotationInfo, Changes
+from app.errors import InvalidInput, NotFoundError
+from storage.models import (
+    Annotation,
+    AnnotationTag,
+    BriefingItem,
+    BriefingSection,
+    Document,
+    IndexOutbox,
+    Tag,
+)
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def check_color(color: str | None) -> str | None:
+    if color is None or color == "":
+        return None
+    color = color.strip().lower()
+    if color in PALETTE or (color.startswith("#") and len(color) in (4, 7)):
+        return color
+    raise InvalidInput(f"unknown colour {color!r}; use one of {', '.join(PALETTE)} or #rrggbb")
+
+
+@dataclass(frozen=True)
+class AnnotationSnapshot:
+    """Everything needed to put a deleted highlight back exactly (same id)."""
+
+    row: dict[str, object]
+    tag_ids: tuple[int, ...]
+    items: tuple[dict[str, object], ...]
+
+
+def to_info(a: Annotation, paths: dict[int, str], doc_title: str = "") -> AnnotationInfo:
+    tags = tuple(sorted(paths[t.id] for t in a.tags))
+    color = a.color or (a.tags[0].color if a.tags else DEFAULT_COLOR)
+    return AnnotationInfo(
+        id=a.id,
+        uuid=a.uuid,
+        doc_id=a.document_id,
+        start=a.start,
+        end=a.end,
+        quote=a.quote,
+        prefix=a.prefix,
+        suffix=a.suffix,
+        tags=tags,
+        note=a.note,
+        color=color,
+        created_at=a.created_at,
+        updated_at=a.updated_at,
+        doc_title=doc_title,
+    )
+
+
+class AnnotationOps(LibraryCore):
+    def annotations(self, doc_id: int | None = None, tag: str | None = None) -> list[AnnotationInfo]:
+        """Highlights, optionally of one document and/or under one tag (children included)."""
+        with self._read() as s:
+            stmt = (
+                select(Annotation, Document.title)
+                .join(Document)
+                .options(selectinload(Annotation.tags))
+                .order_by(Annotation.document_id, Annotation.start, Annotation.id)
+            )
+            if doc_id is not None:
+                stmt = stmt.where(Annotation.document_id == doc_id)
+            if tag is not None:
+                ids = tag_paths.descendant_ids(s, tag_paths.get(s, tag).id)
+                sub = select(AnnotationTag.annotation_id).where(AnnotationTag.tag_id.in_(ids))
+                stmt = stmt.where(Annotation.id.in_(sub))
+            paths = tag_paths.all_paths(s)
+            return [to_info(a, paths, title) for a, title in s.execute(stmt).all()]
+
+    def annotation(self, annotation_id: int) -> AnnotationInfo:
+        with self._read() as s:
+            a = s.get(Annotation, annotation_id)
+            if a is None:
+                raise NotFoundError(f"no annotation {annotation_id}")
+            return to_info(a, tag_paths.all_paths(s), a.document.title)
+
+    def find_quote(self, doc_id: int, quote: str, occurrence: int = 1) -> tuple[int, int]:
+        return anchoring.find_occurrence(self.document_text(doc_id), quote, occurrence)
+
+    def document_text(self, doc_id: int) -> str:
+        with self._read() as s:
+            text = s.scalar(select(Document.text).where(Document.id == doc_id))
+            if text is None:
+                raise NotFoundError(f"no document {doc_id}")
+            return text
+
+    def add_annotation(
+        self,
+        doc_id: int,
+        start: int,
+        end: int,
+        tags: tuple[str, ...] | list[str] = (),
+        note: str = "",
+        color: str | None = None,
+    ) -> AnnotationInfo:
+        color = check_color(color)
+        with self._tx() as s:
+            text = s.scalar(select(Document.text).where(Document.id == doc_id))
+            if text is None:
+                raise NotFoundError(f"no document {doc_id}")
+            quote, prefix, suffix = anchoring.selectors(text, start, end)
+            stamp = now()
+            a = Annotation(
+                uuid=str(uuidlib.uuid4()),
+                document_id=doc_id,
+                start=start,
+                end=end,
+                quote=quote,
+                prefix=prefix,
+                suffix=suffix,
+                color=color,
+                note=note,
+                created_at=stamp,
+                updated_at=stamp,
+            )
+            a.tags = [tag_paths.ensure(s, t) for t in dict.fromkeys(tags)]
+            s.add(a)
+            s.flush()
+            self._queue_index(s, "annotation", [a.id])
+            new_id = a.id
+        self._changed(Changes(annotations=True, tags=bool(tags), doc_ids=frozenset({doc_id})))
+        return self.annotation(new_id)
+
+    def update_annotation(
+        self,
+        annotation_id: int,
+        tags: tuple[str, ...] | list[str] | None = None,
+        note: str | None = None,
+        color: str | None = None,
+        clear_color: bool = False,
+    ) -> AnnotationInfo:
+        """Change a highlight's tags (replacing them), note or colour."""
+        checked = check_color(color)
+        with self._tx() as s:
+            a = s.get(Annotation, annotation_id)
+            if a is None:
+                raise NotFoundError(f"no annotation {annotation_id}")
+            if tags is not None:
+                a.tags = [tag_paths.ensure(s, t) for t in dict.fromkeys(tags)]
+            if note is not None:
+                a.note = note
+            if checked is not None or clear_color:
+                a.color = checked
+            a.updated_at = now()
+            self._queue_index(s, "annotation", [a.id])
+            doc_id = a.document_id
+        self._changed(
+            Changes(annotations=True, tags=tags is not None, doc_ids=frozenset({doc_id}))
+        )
+        return self.annotation(annotation_id)
+
+    def delete_annotation(self, annotation_id: int) -> AnnotationSnapshot:
+        with self._tx() as s:
+            snap = _snapshot(s, annotation_id)
+            s.execute(delete(Annotation).where(Annotation.id == annotation_id))
+            self._queue_index(s, "annotation", [annotation_id])
+        doc_id = int(str(snap.row["document_id"]))
+        self._changed(Changes(annotations=True, tags=True, briefings=bool(snap.items),
+                              doc_ids=frozenset({doc_id})))
+        return snap
+
+    def restore_annotation(self, snap: AnnotationSnapshot) -> AnnotationInfo:
+        with self._tx() as s:
+            restore_rows(s, [snap])
+        doc_id = int(str(snap.row["document_id"]))
+        self._changed(Changes(annotations=True, tags=True, briefings=bool(snap.items),
+                              doc_ids=frozenset({doc_id})))
+        return self.annotation(int(str(snap.row["id"])))
+
+    def annotation_count(self) -> int:
+        with self._read() as s:
+            return s.scalar(select(func.count(Annotation.id))) or 0
+
+
+def _snapshot(s: Session, annotation_id: int) -> AnnotationSnapshot:
+    a = s.get(Annotation, annotation_id)
+    if a is None:
+        raise NotFoundError(f"no annotation {annotation_id}")
+    return snapshot_of(s, [a])[0]
+
+
+def snapshot_of(s: Session, annotations: list[Annotation]) -> list[AnnotationSnapshot]:
+    ids = [a.id for a in annotations]
+    links: dict[int, list[int]] = {}
+    for ann_id, tag_id in s.execute(
+        select(AnnotationTag.annotation_id, AnnotationTag.tag_id).where(
+            AnnotationTag.annotation_id.in_(ids)
+        )
+    ):
+        links.setdefault(ann_id, []).append(tag_id)
+    items: dict[int, list[dict[str, object]]] = {}
+    for item in s.scalars(select(BriefingItem).where(BriefingItem.annotation_id.in_(ids))):
+        items.setdefault(item.annotation_id, []).append(
+            {c.key: getattr(item, c.key) for c in BriefingItem.__table__.columns}
+        )
+    return [
+        AnnotationSnapshot(
+            row={c.key: getattr(a, c.key) for c in Annotation.__table__.columns},
+            tag_ids=tuple(links.get(a.id, ())),
+            items=tuple(items.get(a.id, ())),
+        )
+        for a in annotations
+    ]
+
+
+def restore_rows(s: Session, snaps: list[AnnotationSnapshot]) -> None:
+    """Re-insert highlights with their ids, tags and briefing items."""
+    if not snaps:
+        return
+    s.execute(Annotation.__table__.insert(), [snap.row for snap in snaps])
+    existing_tags = set(s.scalars(select(Tag.id)))
+    links = [
+        {"annotation_id": snap.row["id"], "tag_id": t}
+        for snap in snaps
+        for t in snap.tag_ids
+        if t in existing_tags
+    ]
+    if links:
+        s.execute(AnnotationTag.__table__.insert(), links)
+    items = [item for snap in snaps for item in snap.items]
+    if items:
+        # A section deleted since then takes its items with it; skip those.
+        sections = set(s.scalars(select(BriefingSection.id)))
+        items = [i for i in items if i["section_id"] in sections]
+        if items:
+            s.execute(BriefingItem.__table__.insert(), items)
+    s.add_all(IndexOutbox(kind="annotation", object_id=int(str(snap.row["id"]))) for snap in snaps)

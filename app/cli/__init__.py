@@ -1,0 +1,1 @@
+"""The ``dossier`` command line: the contract in DESIGN.md, over ``Library``."""

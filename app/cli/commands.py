@@ -1,0 +1,241 @@
+"""One function per command: arguments in, ``Library`` call, output out."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from app.cli.output import Output, message
+from app.domain import AnnotationInfo, BriefingInfo, DocumentInfo, TagInfo
+from app.errors import InvalidInput
+from app.library import Library
+
+HEADER = ("subject", "to", "from_", "date", "classification", "summary")
+
+
+def _doc_line(d: DocumentInfo) -> str:
+    meta = ", ".join(x for x in (d.author, d.published) if x)
+    return f"{d.id:>4}  {d.title}  [{d.format}, {d.chars} chars{', ' + meta if meta else ''}]"
+
+
+def _ann_line(a: AnnotationInfo) -> str:
+    tags = f"  #{' #'.join(a.tags)}" if a.tags else ""
+    quote = " ".join(a.quote.split())
+    quote = quote if len(quote) <= 70 else quote[:69] + "…"
+    return f"{a.id:>4}  doc {a.doc_id} {a.start}:{a.end}  “{quote}”{tags}"
+
+
+def _tag_line(t: TagInfo) -> str:
+    depth = t.path.count("/")
+    return f"{'  ' * depth}{t.name}  ({t.count})  {t.color}"
+
+
+def _brief_text(b: BriefingInfo) -> str:
+    lines = [f"{b.id}  {b.title}"]
+    for label, value in (("To", b.to), ("From", b.from_), ("Date", b.date),
+                         ("Subject", b.subject), ("Classification", b.classification)):
+        if value:
+            lines.append(f"    {label}: {value}")
+    if b.summary:
+        lines.append(f"    Summary: {b.summary}")
+    for sec in b.sections:
+        lines.append(f"  ## {sec.heading}")
+        for item in sec.items:
+            lines.append(f"    - [{item.annotation.id}] “{' '.join(item.annotation.quote.split())}”")
+            if item.commentary:
+                lines.append(f"      {item.commentary}")
+    return "\n".join(lines)
+
+
+def cmd_import(lib: Library, args: argparse.Namespace, out: Output) -> int:
+    paths = [Path(p) for p in args.paths]
+    failed = 0
+    bar = tqdm(total=0, unit="file", file=sys.stderr, disable=None, leave=False)
+
+    def progress(done: int, total: int, path: Path) -> bool:
+        bar.total = total
+        bar.n = done
+        bar.set_postfix_str(path.name[:30], refresh=True)
+        return True
+
+    for path in paths:
+        if not path.exists():
+            message(f"error: {path}: no such file or folder")
+            failed += 1
+    results = lib.import_many([p for p in paths if p.exists()], args.recursive, args.tag, progress)
+    bar.close()
+    for r in results:
+        if r.status == "error":
+            failed += 1
+            out.line(r, f"error     {r.error}")
+            if out.as_json:
+                message(f"error: {r.error}")
+        else:
+            out.line(r, f"{r.status:<9} {r.id:>4}  {r.title}  ({r.path})")
+    if not results and not failed:
+        message("nothing to import (no supported files found)")
+    return 1 if failed else 0
+
+
+def cmd_docs(lib: Library, args: argparse.Namespace, out: Output) -> int:
+    out.many(lib.documents(), _doc_line, empty="no documents yet; add some with: dossier import FILE")
+    return 0
+
+
+def cmd_show(lib: Library, args: argparse.Namespace, out: Output) -> int:
+    doc = lib.document(args.doc)
+    data = doc.to_json()
+    data["tags"] = lib.document_tags(doc.id)
+    text = [f"{k}: {v}" for k, v in data.items() if v not in (None, [], "")]
+    if args.text:
+        body = lib.document_text(doc.id)
+        data["text"] = body
+        text.append("")
+        text.append(body)
+    out.raw(data, "\n".join(text))
+    return 0
+
+
+def cmd_meta(lib: Library, args: argparse.Namespace, out: Output) -> int:
+    fields = {k: getattr(args, k) for k in ("title", "author", "published", "source", "language")
+              if getattr(args, k) is not None}
+    if not fields:
+        raise InvalidInput("give at least one of --title, --author, --published, --source, --language")
+    doc = lib.update_document(args.doc, **fields)
+    out.one(doc, _doc_line(doc))
+    return 0
+
+
+def cmd_delete(lib: Library, args: argparse.Namespace, out: Output) -> int:
+    snap = lib.delete_document(args.doc)
+    out.raw({"deleted": args.doc, "annotations": len(snap.annotations)},
+            f"deleted document {args.doc} and {len(snap.annotations)} highlight(s)")
+    return 0
+
+
+def cmd_highlight(lib: Library, args: argparse.Namespace, out: Output) -> int:
+    if args.quote is not None:
+        start, end = lib.find_quote(args.doc, args.quote, args.occurrence)
+    else:
+        start, end = args.span
+    ann = lib.add_annotation(args.doc, start, end, args.tag, args.note, args.color)
+    out.one(ann, _ann_line(ann))
+    return 0
+
+
+def cmd_annotations(lib: Library, args: argparse.Namespace, out: Output) -> int:
+    out.many(lib.annotations(args.doc, args.tag), _ann_line, empty="no highlights")
+    return 0
+
+
+def cmd_unhighlight(lib: Library, args: argparse.Namespace, out: Output) -> int:
+    lib.delete_annotation(args.annotation)
+    out.raw({"deleted": args.annotation}, f"deleted highlight {args.annotation}")
+    return 0
+
+
+def cmd_tags(lib: Library, args: argparse.Namespace, out: Output) -> int:
+    out.many(lib.tags(), _tag_line, empty="no tags yet")
+    return 0
+
+
+def cmd_tag(lib: Library, args: argparse.Namespace, out: Output) -> int:
+    if args.tag_command == "rename":
+        tag = lib.rename_tag(args.old, args.new)
+    elif args.tag_command == "merge":
+        tag = lib.merge_tags(args.source, args.into)
+    else:
+        lib.delete_tag(args.name)
+        out.raw({"deleted": args.name}, f"deleted tag {args.name}")
+        return 0
+    out.one(tag, _tag_line(tag))
+    return 0
+
+
+def cmd_search(lib: Library, args: argparse.Namespace, out: Output) -> int:
+    hits = lib.search(" ".join(args.query), limit=args.limit, kind=args.kind)
+    if lib.last_query_literal:
+        message("note: the query could not be parsed as written; searched for its words instead")
+
+    def line(h: object) -> str:
+        from storage.index import IndexHit
+
+        assert isinstance(h, IndexHit)
+        where = f"doc {h.doc_id} {h.start}:{h.end}"
+        label = f"highlight {h.annotation_id}" if h.kind == "annotation" else "passage"
+        return f"{h.score:7.2f}  {label:<14} {where:<18} {h.doc_title[:40]}\n         {h.snippet}"
+
+    out.many(hits, line, empty="no matches")
+    return 0
+
+
+def cmd_brief(lib: Library, args: argparse.Namespace, out: Output) -> int:
+    action = args.brief_command
+    if action == "new":
+        fields = {k: getattr(args, k) for k in HEADER if getattr(args, k) is not None}
+        b = lib.create_briefing(args.title, **fields)
+        out.one(b, _brief_text(b))
+    elif action == "edit":
+        fields = {k: getattr(args, k) for k in ("title", *HEADER) if getattr(args, k) is not None}
+        b = lib.update_briefing(args.brief, **fields)
+        out.one(b, _brief_text(b))
+    elif action == "add":
+        b = lib.add_items(args.brief, args.annotations, args.section, args.comment)
+        out.one(b, _brief_text(b))
+    elif action == "from-query":
+        b, added = lib.brief_from_query(args.brief, " ".join(args.query))
+        message(f"added {added} highlight(s)")
+        out.one(b, _brief_text(b))
+    elif action == "list":
+        out.many(lib.briefings(), lambda b: f"{b.id:>4}  {b.title}", empty="no briefings yet")
+    elif action == "show":
+        b = lib.briefing(args.brief)
+        out.one(b, _brief_text(b))
+    elif action == "export":
+        target = lib.export_briefing(args.brief, Path(args.out),
+                                     Path(args.template) if args.template else None)
+        out.raw({"id": args.brief, "out": str(target)}, f"wrote {target}")
+    return 0
+
+
+def cmd_reindex(lib: Library, args: argparse.Namespace, out: Output) -> int:
+    bar = tqdm(total=0, unit="rec", file=sys.stderr, disable=None, leave=False)
+
+    def progress(done: int, total: int) -> bool:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+        return True
+
+    written = lib.reindex(progress)
+    bar.close()
+    out.raw({"records": written}, f"rebuilt the search index: {written} records")
+    return 0
+
+
+def cmd_check(lib: Library, args: argparse.Namespace, out: Output) -> int:
+    problems = lib.check()
+    out.raw({"ok": not problems, "problems": problems},
+            "\n".join(problems) if problems else "ok: project file and search index agree")
+    return 1 if problems else 0
+
+
+COMMANDS = {
+    "import": cmd_import,
+    "docs": cmd_docs,
+    "show": cmd_show,
+    "meta": cmd_meta,
+    "delete": cmd_delete,
+    "highlight": cmd_highlight,
+    "annotations": cmd_annotations,
+    "unhighlight": cmd_unhighlight,
+    "tags": cmd_tags,
+    "tag": cmd_tag,
+    "search": cmd_search,
+    "brief": cmd_brief,
+    "reindex": cmd_reindex,
+    "check": cmd_check,
+}

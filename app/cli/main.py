@@ -1,0 +1,50 @@
+"""Entry point: parse, open the project, run one command, map errors to exit codes."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app.cli.commands import COMMANDS
+from app.cli.output import Output, message
+from app.cli.parser import build
+from app.errors import KnownError
+from app.library import Library
+from app.paths import project_from_env
+
+GuiLauncher = Callable[[Path], int]
+
+
+def run(argv: Sequence[str] | None = None, gui: GuiLauncher | None = None) -> int:
+    parser = build()
+    args = parser.parse_args(argv)
+    project = project_from_env(args.project)
+    if args.command in (None, "gui"):
+        if gui is None:
+            message("error: the window is not available from here; run `dossier gui`")
+            return 1
+        return gui(project)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    out = Output(args.json)
+    try:
+        lib = Library.open(project)
+    except KnownError as exc:
+        message(f"error: {exc}")
+        return 1
+    try:
+        if lib.index_message:
+            message(f"note: {lib.index_message}")
+        return COMMANDS[args.command](lib, args, out)
+    except KnownError as exc:
+        message(f"error: {exc}")
+        return 1
+    except BrokenPipeError:
+        return 0
+    finally:
+        lib.close()
+
+
+if __name__ == "__main__":
+    sys.exit(run())

@@ -1,0 +1,123 @@
+"""The argument parser: commands and options as DESIGN.md's contract states."""
+
+from __future__ import annotations
+
+import argparse
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse exits 2 on bad usage, as the contract asks."""
+
+
+def span(value: str) -> tuple[int, int]:
+    start, sep, end = value.partition(":")
+    try:
+        if not sep:
+            raise ValueError
+        return int(start), int(end)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected START:END, got {value!r}") from exc
+
+
+def build() -> Parser:
+    p = Parser(
+        prog="dossier",
+        description="Annotate sources, find highlights again, and export cited briefing memos.",
+    )
+    p.add_argument("--project", metavar="FILE", help="project file (default: $DOSSIER_PROJECT, "
+                   "else the default project in the user data folder)")
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("gui", help="open the window (the default with no command)")
+
+    c = sub.add_parser("import", help="import files or folders")
+    c.add_argument("paths", nargs="+", metavar="PATH")
+    c.add_argument("--recursive", "-r", action="store_true", help="descend into sub-folders")
+    c.add_argument("--tag", action="append", default=[], help="tag the imported documents")
+
+    sub.add_parser("docs", help="list documents")
+
+    c = sub.add_parser("show", help="a document's metadata (and text with --text)")
+    c.add_argument("doc", type=int, metavar="DOC")
+    c.add_argument("--text", action="store_true")
+
+    c = sub.add_parser("meta", help="edit a document's citation metadata")
+    c.add_argument("doc", type=int, metavar="DOC")
+    for name in ("title", "author", "published", "source", "language"):
+        c.add_argument(f"--{name}")
+
+    c = sub.add_parser("delete", help="delete a document with its highlights")
+    c.add_argument("doc", type=int, metavar="DOC")
+
+    c = sub.add_parser("highlight", help="highlight a passage")
+    c.add_argument("doc", type=int, metavar="DOC")
+    where = c.add_mutually_exclusive_group(required=True)
+    where.add_argument("--quote", help="exact text to highlight")
+    where.add_argument("--span", type=span, metavar="START:END", help="code-point offsets")
+    c.add_argument("--occurrence", type=int, default=1, help="which occurrence of --quote (1-based)")
+    c.add_argument("--tag", action="append", default=[])
+    c.add_argument("--note", default="")
+    c.add_argument("--color")
+
+    c = sub.add_parser("annotations", help="list highlights")
+    c.add_argument("--doc", type=int)
+    c.add_argument("--tag")
+
+    c = sub.add_parser("unhighlight", help="delete a highlight")
+    c.add_argument("annotation", type=int, metavar="ANNOTATION")
+
+    sub.add_parser("tags", help="tag tree with counts")
+    c = sub.add_parser("tag", help="rename or merge tags")
+    tag_sub = c.add_subparsers(dest="tag_command", metavar="ACTION", required=True)
+    t = tag_sub.add_parser("rename", help="rename (a new parent path moves it)")
+    t.add_argument("old")
+    t.add_argument("new")
+    t = tag_sub.add_parser("merge", help="merge FROM into INTO, keeping every highlight")
+    t.add_argument("source", metavar="FROM")
+    t.add_argument("into", metavar="INTO")
+    t = tag_sub.add_parser("delete", help="delete a tag (highlights stay)")
+    t.add_argument("name")
+
+    c = sub.add_parser("search", help="full-text search over passages and highlights")
+    c.add_argument("query", nargs="+")
+    c.add_argument("--limit", type=int, default=20)
+    c.add_argument("--kind", choices=("passage", "annotation"))
+
+    c = sub.add_parser("brief", help="briefings")
+    b_sub = c.add_subparsers(dest="brief_command", metavar="ACTION", required=True)
+    b = b_sub.add_parser("new", help="create a briefing")
+    b.add_argument("title")
+    _header_options(b)
+    b = b_sub.add_parser("edit", help="change a briefing's header or summary")
+    b.add_argument("brief", type=int, metavar="BRIEF")
+    b.add_argument("--title")
+    _header_options(b)
+    b = b_sub.add_parser("add", help="add highlights to a briefing")
+    b.add_argument("brief", type=int, metavar="BRIEF")
+    b.add_argument("annotations", type=int, nargs="+", metavar="ANNOTATION")
+    b.add_argument("--section", metavar="HEADING")
+    b.add_argument("--comment", default="")
+    b = b_sub.add_parser("from-query", help="add matching highlights, a section per tag")
+    b.add_argument("brief", type=int, metavar="BRIEF")
+    b.add_argument("query", nargs="+")
+    b_sub.add_parser("list", help="list briefings")
+    b = b_sub.add_parser("show", help="a briefing with its sections and items")
+    b.add_argument("brief", type=int, metavar="BRIEF")
+    b = b_sub.add_parser("export", help="write the memo (.docx, .md, .html, .pdf)")
+    b.add_argument("brief", type=int, metavar="BRIEF")
+    b.add_argument("--out", required=True, metavar="FILE")
+    b.add_argument("--template", metavar="FILE.docx")
+
+    sub.add_parser("reindex", help="rebuild the search index from the project")
+    sub.add_parser("check", help="verify the project file and index; exit 1 on a problem")
+    return p
+
+
+def _header_options(b: argparse.ArgumentParser) -> None:
+    b.add_argument("--subject")
+    b.add_argument("--to")
+    b.add_argument("--from", dest="from_")
+    b.add_argument("--date")
+    b.add_argument("--classification")
+    b.add_argument("--summary")

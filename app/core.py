@@ -1,0 +1,58 @@
+"""The part of the façade every operation module shares: the project and its bus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from app.domain import Changes
+from storage.models import IndexOutbox
+from storage.project_file import ProjectFile
+
+Listener = Callable[[Changes], None]
+
+
+class LibraryCore:
+    """State and helpers shared by the operation mixins that make up ``Library``."""
+
+    def __init__(self, project: ProjectFile) -> None:
+        self._project = project
+        self._listeners: list[Listener] = []
+
+    @property
+    def path(self) -> Path:
+        return self._project.path
+
+    @property
+    def uuid(self) -> str:
+        return self._project.uuid
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call ``listener`` with a ``Changes`` after every committed edit."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        with self._project.transaction() as session:
+            yield session
+
+    def _read(self) -> Session:
+        return self._project.session()
+
+    def _queue_index(self, session: Session, kind: str, ids: Iterable[int]) -> None:
+        session.add_all(IndexOutbox(kind=kind, object_id=i) for i in ids)
+
+    def _changed(self, changes: Changes) -> None:
+        self._after_commit()
+        for listener in list(self._listeners):
+            listener(changes)
+
+    def _after_commit(self) -> None:
+        """Hook: the search mixin wakes the index writer here."""

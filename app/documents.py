@@ -1,0 +1,204 @@
+"""Documents: import, list, edit metadata, delete (and restore, for undo)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid as uuidlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from app import tag_paths
+from app.annotations import AnnotationSnapshot, now, restore_rows, snapshot_of
+from app.core import LibraryCore
+from app.domain import Changes, DocumentInfo, ImportResult, Span
+from app.errors import KnownError, NotFoundError
+from app.importers import Limits, extract_file, is_supported, read_file
+from storage.models import Annotation, Document, DocumentTag
+
+EDITABLE = ("title", "author", "published", "source", "language")
+
+
+@dataclass(frozen=True)
+class DocumentSnapshot:
+    row: dict[str, object]
+    tag_ids: tuple[int, ...]
+    annotations: tuple[AnnotationSnapshot, ...]
+
+
+def _info(d: Document, count: int) -> DocumentInfo:
+    return DocumentInfo(
+        id=d.id,
+        uuid=d.uuid,
+        title=d.title,
+        format=d.format,
+        chars=d.char_count,
+        sha256=d.sha256,
+        author=d.author,
+        published=d.published,
+        source=d.source,
+        language=d.language,
+        imported_at=d.imported_at,
+        annotation_count=count,
+    )
+
+
+def expand_paths(paths: Iterable[Path], recursive: bool) -> Iterator[Path]:
+    """Files named directly, plus supported files in named folders."""
+    for path in paths:
+        if path.is_dir():
+            walker = path.rglob("*") if recursive else path.glob("*")
+            for child in sorted(walker):
+                if child.is_file() and is_supported(child) and not child.name.startswith("."):
+                    yield child
+        else:
+            yield path
+
+
+class DocumentOps(LibraryCore):
+    limits: Limits = Limits()
+
+    def documents(self) -> list[DocumentInfo]:
+        with self._read() as s:
+            counts = dict(
+                s.execute(
+                    select(Annotation.document_id, func.count()).group_by(Annotation.document_id)
+                ).all()
+            )
+            docs = s.scalars(select(Document).order_by(Document.id)).all()
+            return [_info(d, counts.get(d.id, 0)) for d in docs]
+
+    def document(self, doc_id: int) -> DocumentInfo:
+        with self._read() as s:
+            d = s.get(Document, doc_id)
+            if d is None:
+                raise NotFoundError(f"no document {doc_id}")
+            count = s.scalar(select(func.count()).where(Annotation.document_id == doc_id)) or 0
+            return _info(d, count)
+
+    def document_structure(self, doc_id: int) -> list[Span]:
+        with self._read() as s:
+            raw = s.scalar(select(Document.structure).where(Document.id == doc_id))
+            if raw is None:
+                raise NotFoundError(f"no document {doc_id}")
+            return [Span(*item) for item in raw]
+
+    def document_tags(self, doc_id: int) -> list[str]:
+        with self._read() as s:
+            paths = tag_paths.all_paths(s)
+            ids = s.scalars(select(DocumentTag.tag_id).where(DocumentTag.document_id == doc_id))
+            return sorted(paths[i] for i in ids)
+
+    def import_file(self, path: Path, tags: Iterable[str] = ()) -> ImportResult:
+        """Import one file in its own transaction; failures leave the project untouched."""
+        path = Path(path)
+        try:
+            data = read_file(path, self.limits)
+            digest = hashlib.sha256(data).hexdigest()
+            with self._read() as s:
+                existing = s.execute(
+                    select(Document.id, Document.title).where(Document.sha256 == digest)
+                ).first()
+            if existing is not None:
+                return ImportResult(str(path), "duplicate", existing.id, existing.title)
+            extracted = extract_file(path, data, self.limits)
+            with self._tx() as s:
+                doc = Document(
+                    uuid=str(uuidlib.uuid4()),
+                    title=extracted.title or path.stem,
+                    format=extracted.format,
+                    source=extracted.source or os.path.abspath(path),
+                    author=extracted.author,
+                    published=extracted.published,
+                    imported_at=now(),
+                    language=extracted.language,
+                    sha256=digest,
+                    original=data,
+                    text=extracted.text,
+                    structure=[[sp.kind, sp.start, sp.end, sp.extra] for sp in extracted.spans],
+                    char_count=len(extracted.text),
+                )
+                s.add(doc)
+                s.flush()
+                for tag in dict.fromkeys(tags):
+                    s.add(DocumentTag(document_id=doc.id, tag_id=tag_paths.ensure(s, tag).id))
+                self._queue_index(s, "document", [doc.id])
+                result = ImportResult(str(path), "imported", doc.id, doc.title)
+        except KnownError as exc:
+            return ImportResult(str(path), "error", error=str(exc))
+        self._changed(Changes(documents=True, tags=bool(tags)))
+        return result
+
+    def import_many(
+        self,
+        paths: Iterable[Path],
+        recursive: bool = False,
+        tags: Iterable[str] = (),
+        progress: Callable[[int, int, Path], bool] | None = None,
+    ) -> list[ImportResult]:
+        """Import files one by one; ``progress(done, total, path)`` returns False to cancel."""
+        files = list(expand_paths(paths, recursive))
+        tags = list(tags)
+        results: list[ImportResult] = []
+        for done, path in enumerate(files):
+            if progress is not None and progress(done, len(files), path) is False:
+                break
+            results.append(self.import_file(path, tags))
+        if progress is not None:
+            progress(len(results), len(files), files[-1] if files else Path())
+        return results
+
+    def update_document(self, doc_id: int, **fields: str | None) -> DocumentInfo:
+        """Edit citation metadata (title, author, published, source, language)."""
+        unknown = set(fields) - set(EDITABLE)
+        if unknown:
+            raise KnownError(f"cannot edit {', '.join(sorted(unknown))}")
+        with self._tx() as s:
+            d = s.get(Document, doc_id)
+            if d is None:
+                raise NotFoundError(f"no document {doc_id}")
+            for key, value in fields.items():
+                if key == "title" and not (value or "").strip():
+                    raise KnownError("a document needs a title")
+                setattr(d, key, value.strip() if isinstance(value, str) and value.strip() else None)
+            self._queue_index(s, "document", [doc_id])
+            self._queue_index(s, "annotation", s.scalars(
+                select(Annotation.id).where(Annotation.document_id == doc_id)))
+        self._changed(Changes(documents=True, doc_ids=frozenset({doc_id})))
+        return self.document(doc_id)
+
+    def delete_document(self, doc_id: int) -> DocumentSnapshot:
+        """Delete a document with its highlights and their briefing items."""
+        with self._tx() as s:
+            snap = _snapshot(s, doc_id)
+            s.execute(delete(Document).where(Document.id == doc_id))
+            self._queue_index(s, "document", [doc_id])
+            self._queue_index(s, "annotation", [int(str(a.row["id"])) for a in snap.annotations])
+        self._changed(Changes(documents=True, annotations=True, tags=True, briefings=True,
+                              doc_ids=frozenset({doc_id})))
+        return snap
+
+    def restore_document(self, snap: DocumentSnapshot) -> DocumentInfo:
+        with self._tx() as s:
+            s.execute(Document.__table__.insert(), [snap.row])
+            s.add_all(DocumentTag(document_id=snap.row["id"], tag_id=t) for t in snap.tag_ids)
+            restore_rows(s, list(snap.annotations))
+            self._queue_index(s, "document", [int(str(snap.row["id"]))])
+        doc_id = int(str(snap.row["id"]))
+        self._changed(Changes(documents=True, annotations=True, tags=True, briefings=True,
+                              doc_ids=frozenset({doc_id})))
+        return self.document(doc_id)
+
+
+def _snapshot(s: Session, doc_id: int) -> DocumentSnapshot:
+    d = s.get(Document, doc_id)
+    if d is None:
+        raise NotFoundError(f"no document {doc_id}")
+    row = {c.key: getattr(d, c.key) for c in Document.__table__.columns}
+    tag_ids = tuple(s.scalars(select(DocumentTag.tag_id).where(DocumentTag.document_id == doc_id)))
+    anns = list(s.scalars(select(Annotation).where(Annotation.document_id == doc_id)))
+    return DocumentSnapshot(row, tag_ids, tuple(snapshot_of(s, anns)))

@@ -1,0 +1,183 @@
+"""Plain, immutable records the façade hands out (never ORM objects)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+PALETTE: dict[str, str] = {
+    "yellow": "#ffe066",
+    "green": "#8ce99a",
+    "blue": "#74c0fc",
+    "pink": "#faa2c1",
+    "orange": "#ffc078",
+    "purple": "#b197fc",
+    "red": "#ff8787",
+    "teal": "#63e6be",
+    "grey": "#ced4da",
+}
+DEFAULT_COLOR = "yellow"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A structural span of a document's text, in code points."""
+
+    kind: str  # heading | paragraph | list_item | page | slide | table
+    start: int
+    end: int
+    extra: int = 0  # heading level, or page/slide number
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    id: int
+    uuid: str
+    title: str
+    format: str
+    chars: int
+    sha256: str
+    author: str | None
+    published: str | None
+    source: str | None
+    language: str | None
+    imported_at: datetime
+    annotation_count: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "format": self.format,
+            "chars": self.chars,
+            "sha256": self.sha256,
+            "author": self.author,
+            "published": self.published,
+            "source": self.source,
+            "language": self.language,
+            "imported": self.imported_at.isoformat(),
+            "annotations": self.annotation_count,
+        }
+
+
+@dataclass(frozen=True)
+class AnnotationInfo:
+    id: int
+    uuid: str
+    doc_id: int
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+    tags: tuple[str, ...]
+    note: str
+    color: str
+    created_at: datetime
+    updated_at: datetime
+    doc_title: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "doc_id": self.doc_id,
+            "doc_title": self.doc_title,
+            "start": self.start,
+            "end": self.end,
+            "quote": self.quote,
+            "tags": list(self.tags),
+            "note": self.note,
+            "color": self.color,
+            "created": self.created_at.isoformat(),
+            "updated": self.updated_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class TagInfo:
+    id: int
+    path: str  # full path, Parent/Child
+    name: str  # the leaf name
+    parent_id: int | None
+    color: str
+    description: str
+    count: int  # annotations carrying this tag itself
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.path, "count": self.count, "color": self.color}
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    id: int
+    annotation: AnnotationInfo
+    commentary: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "annotation_id": self.annotation.id,
+            "doc_id": self.annotation.doc_id,
+            "quote": self.annotation.quote,
+            "commentary": self.commentary,
+        }
+
+
+@dataclass(frozen=True)
+class SectionInfo:
+    id: int
+    heading: str
+    items: tuple[ItemInfo, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "heading": self.heading, "items": [i.to_json() for i in self.items]}
+
+
+@dataclass(frozen=True)
+class BriefingInfo:
+    id: int
+    title: str
+    subject: str
+    to: str
+    from_: str
+    date: str
+    classification: str
+    summary: str
+    sections: tuple[SectionInfo, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "subject": self.subject,
+            "to": self.to,
+            "from": self.from_,
+            "date": self.date,
+            "classification": self.classification,
+            "summary": self.summary,
+            "sections": [s.to_json() for s in self.sections],
+        }
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    path: str
+    status: str  # imported | duplicate | error
+    id: int | None = None
+    title: str | None = None
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What one operation changed, so each view refreshes only what it shows."""
+
+    documents: bool = False
+    annotations: bool = False
+    tags: bool = False
+    briefings: bool = False
+    doc_ids: frozenset[int] = field(default_factory=frozenset)

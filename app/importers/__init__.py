@@ -1,0 +1,79 @@
+"""Importers: one module per format behind ``extract_file``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from app.errors import ImportFailed, KnownError
+from app.importers import docx, html, markdown, pdf, plaintext, pptx
+from app.importers.base import MB, Extracted, Limits, fail
+from app.importers.language import detect
+
+Extractor = Callable[[bytes, Path, Limits], Extracted]
+
+EXTRACTORS: dict[str, Extractor] = {
+    ".txt": plaintext.extract,
+    ".text": plaintext.extract,
+    ".md": markdown.extract,
+    ".markdown": markdown.extract,
+    ".html": html.extract,
+    ".htm": html.extract,
+    ".xhtml": html.extract,
+    ".docx": docx.extract,
+    ".pdf": pdf.extract,
+    ".pptx": pptx.extract,
+}
+REFUSED = {
+    ".docm": "a macro-enabled Word document (.docm); save it as .docx",
+    ".dotx": "a Word template (.dotx); save it as .docx",
+    ".dotm": "a macro-enabled Word template (.dotm); save it as .docx",
+    ".doc": "the old binary Word format (.doc); save it as .docx",
+    ".ppt": "the old binary PowerPoint format (.ppt); save it as .pptx",
+}
+SUPPORTED = tuple(EXTRACTORS)
+
+__all__ = ["Extracted", "Limits", "SUPPORTED", "extract_file", "read_file", "is_supported"]
+
+
+def is_supported(path: Path) -> bool:
+    return path.suffix.lower() in EXTRACTORS
+
+
+def read_file(path: Path, limits: Limits) -> bytes:
+    suffix = path.suffix.lower()
+    if suffix in REFUSED:
+        raise fail(path, REFUSED[suffix])
+    if suffix not in EXTRACTORS:
+        raise fail(path, f"unsupported format {suffix or '(no extension)'}; Dossier reads "
+                   + ", ".join(SUPPORTED))
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise fail(path, f"file is {size // MB} MB, over the {limits.max_file_bytes // MB} MB "
+                       "cap (set DOSSIER_MAX_FILE_MB to raise it)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise fail(path, f"cannot read the file ({exc.strerror or exc})") from exc
+    if not data.strip():
+        raise fail(path, "empty file")
+    return data
+
+
+def extract_file(path: Path, data: bytes, limits: Limits) -> Extracted:
+    """Extract a file's text; every failure is an ``ImportFailed`` naming file and cause."""
+    extractor = EXTRACTORS[path.suffix.lower()]
+    try:
+        result = extractor(data, path, limits)
+    except KnownError:
+        raise
+    except (MemoryError, RecursionError) as exc:
+        raise fail(path, f"too large or too deeply nested to read ({type(exc).__name__})") from exc
+    except Exception as exc:  # a library choking on hostile input is still the file's fault
+        raise ImportFailed(f"{path}: could not read the file ({type(exc).__name__}: {exc})") from exc
+    if not result.text.strip():
+        raise fail(path, "no text found in the file")
+    result.language = detect(result.text)
+    if not result.title:
+        result.title = path.stem
+    return result

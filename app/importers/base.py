@@ -1,0 +1,112 @@
+"""The importer interface: bytes in, normalised text + structure + metadata out."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.domain import Span
+from app.errors import ImportFailed
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps against hostile files; override with DOSSIER_MAX_FILE_MB / DOSSIER_MAX_UNZIPPED_MB."""
+
+    max_file_bytes: int = 200 * MB
+    max_unzipped_bytes: int = 512 * MB
+    max_zip_entries: int = 20_000
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        def mb(name: str, default: int) -> int:
+            raw = os.environ.get(name)
+            try:
+                return int(float(raw) * MB) if raw else default
+            except ValueError:
+                return default
+
+        return cls(
+            max_file_bytes=mb("DOSSIER_MAX_FILE_MB", cls.max_file_bytes),
+            max_unzipped_bytes=mb("DOSSIER_MAX_UNZIPPED_MB", cls.max_unzipped_bytes),
+        )
+
+
+@dataclass
+class Extracted:
+    text: str
+    spans: list[Span]
+    format: str
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    source: str | None = None
+    language: str | None = None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_LINE_ENDS = re.compile(r"\r\n?|\u2028|\u2029|\x85")
+
+
+def clean(text: str) -> str:
+    """NFC, ``\\n`` line ends, no control characters, no lone surrogates."""
+    text = _LINE_ENDS.sub("\n", text)
+    text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(text) else text
+    text = _CONTROL.sub("", text)
+    return unicodedata.normalize("NFC", text)
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+@dataclass
+class TextBuilder:
+    """Assembles blocks separated by blank lines, recording their spans."""
+
+    parts: list[str] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+    length: int = 0
+
+    def add(self, kind: str, text: str, extra: int = 0) -> None:
+        text = clean(text).strip()
+        if not text:
+            return
+        if self.parts:
+            self.parts.append("\n\n")
+            self.length += 2
+        self.parts.append(text)
+        self.spans.append(Span(kind, self.length, self.length + len(text), extra))
+        self.length += len(text)
+
+    def mark(self) -> int:
+        """Where the next block will start (for page/slide/table spans)."""
+        return self.length + (2 if self.parts else 0)
+
+    def enclose(self, kind: str, start: int, extra: int = 0) -> None:
+        if self.length > start:
+            self.spans.append(Span(kind, start, self.length, extra))
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def first_title(text: str, spans: list[Span]) -> str | None:
+    """A fallback title: the first heading, else the first line."""
+    for span in spans:
+        if span.kind == "heading":
+            return text[span.start : span.end].strip()[:200] or None
+    for line in text.splitlines():
+        if line.strip():
+            line = line.strip()
+            return line if len(line) <= 120 else line[:117].rstrip() + "…"
+    return None
+
+
+def fail(path: Path, reason: str) -> ImportFailed:
+    return ImportFailed(f"{path}: {reason}")

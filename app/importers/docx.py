@@ -1,0 +1,174 @@
+"""Word .docx: body paragraphs and tables in reading order, footnotes and endnotes.
+
+We walk the XML ourselves rather than use ``Paragraph.text``, which drops text
+inside ``w:ins`` (tracked insertions); tracked changes are read as accepted.
+python-docx parses every part with entity resolution off.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+
+from app.importers.base import Extracted, Limits, TextBuilder, fail, first_title
+from app.importers.zipguard import check_zip
+
+W_P, W_TBL, W_TR, W_TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+W_T, W_TAB, W_BR, W_CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
+W_DEL, W_MOVE_FROM = qn("w:del"), qn("w:moveFrom")
+W_FOOTREF, W_ENDREF = qn("w:footnoteReference"), qn("w:endnoteReference")
+W_PSTYLE, W_NUMPR, W_SDT = qn("w:pStyle"), qn("w:numPr"), qn("w:sdt")
+W_ID, W_VAL, W_TYPE = qn("w:id"), qn("w:val"), qn("w:type")
+_HEADING = re.compile(r"^(heading|überschrift|titre|título|titulo)\s*(\d)$", re.I)
+_SKIP = {W_DEL, W_MOVE_FROM, qn("w:instrText"), qn("w:delText")}
+
+
+class _Notes:
+    """Numbers footnote/endnote references in the order they appear."""
+
+    def __init__(self) -> None:
+        self.order: list[tuple[str, str]] = []
+
+    def mark(self, kind: str, note_id: str) -> str:
+        self.order.append((kind, note_id))
+        return f"[{len(self.order)}]"
+
+
+def _para_text(p: Any, notes: _Notes) -> str:
+    out: list[str] = []
+
+    def walk(el: Any) -> None:
+        for child in el:
+            tag = child.tag
+            if tag in _SKIP:
+                continue
+            if tag == W_T:
+                out.append(child.text or "")
+            elif tag == W_TAB:
+                out.append("\t")
+            elif tag in (W_BR, W_CR):
+                out.append("\n")
+            elif tag == W_FOOTREF:
+                out.append(notes.mark("footnote", child.get(W_ID)))
+            elif tag == W_ENDREF:
+                out.append(notes.mark("endnote", child.get(W_ID)))
+            elif tag == W_P:  # a paragraph inside a text box
+                out.append(" ")
+                walk(child)
+            else:
+                walk(child)
+
+    walk(p)
+    return "".join(out)
+
+
+def _style_of(p: Any, styles: dict[str, str]) -> tuple[str, int]:
+    ppr = p.pPr
+    style_id = None
+    if ppr is not None:
+        ps = ppr.find(W_PSTYLE)
+        style_id = ps.get(W_VAL) if ps is not None else None
+        if ppr.find(W_NUMPR) is not None:
+            return "list_item", 0
+    name = styles.get(style_id or "", style_id or "")
+    if name.lower() == "title":
+        return "heading", 1
+    match = _HEADING.match(name.replace("heading", "heading ").replace("  ", " ").strip())
+    if match:
+        return "heading", int(match.group(2))
+    if name.lower().startswith("list"):
+        return "list_item", 0
+    return "paragraph", 0
+
+
+def _cell_text(tc: Any, notes: _Notes) -> str:
+    parts = []
+    for child in tc.iter(W_P):
+        text = _para_text(child, notes).strip()
+        if text:
+            parts.append(text)
+    return " ".join(parts)
+
+
+def _blocks(body: Any, builder: TextBuilder, styles: dict[str, str], notes: _Notes) -> None:
+    for child in body:
+        if child.tag == W_P:
+            kind, level = _style_of(child, styles)
+            builder.add(kind, _para_text(child, notes), level)
+        elif child.tag == W_TBL:
+            start = builder.mark()
+            for tr in child.iter(W_TR):
+                cells = [_cell_text(tc, notes) for tc in tr if tc.tag == W_TC]
+                builder.add("paragraph", " | ".join(c for c in cells))
+            builder.enclose("table", start)
+        elif child.tag == W_SDT:  # content controls wrap ordinary blocks
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                _blocks(content, builder, styles, notes)
+
+
+def _notes_part(document: Any, reltype: str, tag: str) -> dict[str, Any]:
+    for rel in document.part.rels.values():
+        if rel.reltype == reltype and not rel.is_external:
+            root = parse_xml(rel.target_part.blob)
+            return {
+                n.get(W_ID): n
+                for n in root.iter(qn(f"w:{tag}"))
+                if n.get(W_TYPE) in (None, "normal")
+            }
+    return {}
+
+
+def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
+    check_zip(data, path, limits, "docx")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except PackageNotFoundError as exc:
+        raise fail(path, "not a Word document (no main document part)") from exc
+    except ValueError as exc:
+        # python-docx says "file '...' is not a Word file, content type is ..."
+        if "macroEnabled" in str(exc) or "template" in str(exc):
+            raise fail(
+                path, "a macro-enabled document or template (.docm/.dotx); save it as .docx"
+            ) from exc
+        raise fail(path, f"not a Word document ({exc})") from exc
+    except KeyError as exc:
+        raise fail(path, f"damaged Word document (missing part {exc})") from exc
+    styles: dict[str, str] = {}
+    try:
+        for style in document.styles:
+            if style.style_id:
+                styles[style.style_id] = style.name or style.style_id
+    except (KeyError, ValueError):
+        pass
+    builder = TextBuilder()
+    notes = _Notes()
+    _blocks(document.element.body, builder, styles, notes)
+    if notes.order:
+        footnotes = _notes_part(document, RT.FOOTNOTES, "footnote")
+        endnotes = _notes_part(document, RT.ENDNOTES, "endnote")
+        builder.add("heading", "Notes", 2)
+        for number, (kind, note_id) in enumerate(notes.order, 1):
+            note = (footnotes if kind == "footnote" else endnotes).get(note_id)
+            if note is not None:
+                text = " ".join(_para_text(p, _Notes()).strip() for p in note.iter(W_P))
+                builder.add("paragraph", f"[{number}] {text.strip()}")
+    text = builder.text()
+    props = document.core_properties
+    created = props.created.date().isoformat() if props.created else None
+    return Extracted(
+        text,
+        builder.spans,
+        "docx",
+        title=(props.title or "").strip() or first_title(text, builder.spans),
+        author=(props.author or "").strip() or None,
+        published=created,
+    )

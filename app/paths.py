@@ -1,0 +1,29 @@
+"""Where things live on disk (platformdirs), overridable for tests and scripts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_cache_dir, user_data_dir
+
+APP = "dossier"
+
+
+def default_project() -> Path:
+    folder = Path(os.environ.get("DOSSIER_DATA_DIR") or user_data_dir(APP, appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "default.dossier"
+
+
+def project_from_env(explicit: str | os.PathLike[str] | None) -> Path:
+    """``--project``, else ``$DOSSIER_PROJECT``, else the default project."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("DOSSIER_PROJECT")
+    return Path(env).expanduser() if env else default_project()
+
+
+def index_folder(project_uuid: str) -> Path:
+    root = Path(os.environ.get("DOSSIER_CACHE_DIR") or user_cache_dir(APP, appauthor=False))
+    return root / "index" / project_uuid

@@ -1,0 +1,117 @@
+"""Search, reindex and integrity checks over the project and its index."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select, text
+
+from app.core import LibraryCore
+from app.domain import Changes
+from app.errors import KnownError
+from app.indexing import BackgroundIndexer, Indexer
+from app.paths import index_folder
+from storage.index import IndexHit, SearchIndex
+from storage.models import Annotation, Document
+
+
+class SearchOps(LibraryCore):
+    _index: SearchIndex
+    _indexer: Indexer
+    _background: BackgroundIndexer | None = None
+    index_message: str | None = None
+    index_errors: list[str]
+
+    def _open_index(self, background: bool) -> None:
+        self.index_errors = []
+        self._index = SearchIndex(index_folder(self.uuid))
+        self._indexer = Indexer(self._project, self._index)
+        if self._index.needs_rebuild:
+            self.index_message = self._index.repair_reason
+            self._indexer.rebuild()
+        pending = self._indexer.pending()
+        if pending:
+            self.index_message = f"search index caught up with {pending} pending change(s)"
+            self._indexer.drain()
+        if background:
+            self._background = BackgroundIndexer(self._indexer, self._on_index_error)
+            self._background.start()
+
+    def _on_index_error(self, exc: BaseException) -> None:
+        self.index_errors.append(f"search index update failed: {exc}")
+
+    def _after_commit(self) -> None:
+        if self._background is not None:
+            self._background.kick()
+        else:
+            self._indexer.drain()
+
+    def wait_for_index(self, timeout: float = 10.0) -> bool:
+        """Block until the background writer has applied every commit (tests, benchmarks)."""
+        if self._background is None:
+            self._indexer.drain()
+            return True
+        self._background.kick()
+        return self._background.wait_idle(timeout)
+
+    def search(
+        self, query: str, limit: int = 20, kind: str | None = None, snippets: bool = True
+    ) -> list[IndexHit]:
+        if kind not in (None, "passage", "annotation"):
+            raise KnownError(f"unknown kind {kind!r}: use passage or annotation")
+        hits, literal = self._index.search(query, limit=limit, kind=kind, snippets=snippets)
+        self.last_query_literal = literal
+        return hits
+
+    last_query_literal: bool = False
+
+    def reindex(self, progress: Callable[[int, int], bool | None] | None = None) -> int:
+        written = self._indexer.rebuild(progress)
+        self.index_message = None
+        self._changed_search()
+        return written
+
+    def _changed_search(self) -> None:
+        for listener in list(self._listeners):
+            listener(Changes())
+
+    def check(self) -> list[str]:
+        """Problems found in the project file and the index (empty: all well)."""
+        problems: list[str] = []
+        with self._read() as s:
+            integrity = s.execute(text("PRAGMA integrity_check")).scalar()
+            if integrity != "ok":
+                problems.append(f"database integrity: {integrity}")
+            for row in s.execute(text("PRAGMA foreign_key_check")).all():
+                problems.append(f"broken reference in table {row[0]} (row {row[1]})")
+            texts = dict(s.execute(select(Document.id, Document.text)).all())
+            for a in s.execute(
+                select(Annotation.id, Annotation.document_id, Annotation.start, Annotation.end,
+                       Annotation.quote)
+            ):
+                body = texts.get(a.document_id)
+                if body is None or body[a.start : a.end] != a.quote:
+                    problems.append(f"annotation {a.id}: quote does not match the text at {a.start}:{a.end}")
+            ann_ids = {f"a:{i}" for i in s.scalars(select(Annotation.id))}
+            doc_ids = set(texts)
+        pending = self._indexer.pending()
+        if pending:
+            problems.append(f"search index: {pending} change(s) not yet applied")
+        keys = set(self._index.keys())
+        indexed_anns = {k for k in keys if k.startswith("a:")}
+        indexed_docs = {int(k.split(":")[1]) for k in keys if k.startswith("p:")}
+        if missing := ann_ids - indexed_anns:
+            problems.append(f"search index: {len(missing)} annotation(s) missing")
+        if extra := indexed_anns - ann_ids:
+            problems.append(f"search index: {len(extra)} deleted annotation(s) still indexed")
+        if missing_docs := {d for d in doc_ids if texts[d].strip()} - indexed_docs:
+            problems.append(f"search index: {len(missing_docs)} document(s) missing")
+        if extra_docs := indexed_docs - doc_ids:
+            problems.append(f"search index: {len(extra_docs)} deleted document(s) still indexed")
+        return problems
+
+    def _close_index(self) -> None:
+        if self._background is not None:
+            self._background.stop()
+            self._background = None
+        self._index.close()

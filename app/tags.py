@@ -1,0 +1,207 @@
+"""Tag tree operations: rename (and re-parent), merge, delete, colour; undo by state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from app import tag_paths
+from app.annotations import check_color
+from app.core import LibraryCore
+from app.domain import Changes, TagInfo
+from app.errors import InvalidInput
+from storage.models import AnnotationTag, DocumentTag, IndexOutbox, Tag
+
+
+@dataclass(frozen=True)
+class TagState:
+    """The whole tag tree and its links; tag trees are small, so undo restores all."""
+
+    tags: tuple[dict[str, object], ...]
+    annotation_links: frozenset[tuple[int, int]]
+    document_links: frozenset[tuple[int, int]]
+
+
+def _state(s: Session) -> TagState:
+    return TagState(
+        tags=tuple(
+            {c.key: getattr(t, c.key) for c in Tag.__table__.columns} for t in s.scalars(select(Tag))
+        ),
+        annotation_links=frozenset(
+            (a, t) for a, t in s.execute(select(AnnotationTag.annotation_id, AnnotationTag.tag_id))
+        ),
+        document_links=frozenset(
+            (d, t) for d, t in s.execute(select(DocumentTag.document_id, DocumentTag.tag_id))
+        ),
+    )
+
+
+def _annotations_under(s: Session, tag_ids: set[int]) -> set[int]:
+    return set(
+        s.scalars(select(AnnotationTag.annotation_id).where(AnnotationTag.tag_id.in_(tag_ids)))
+    )
+
+
+def _documents_under(s: Session, tag_ids: set[int]) -> set[int]:
+    return set(s.scalars(select(DocumentTag.document_id).where(DocumentTag.tag_id.in_(tag_ids))))
+
+
+class TagOps(LibraryCore):
+    def tags(self) -> list[TagInfo]:
+        """Every tag with its full path and how many highlights carry it."""
+        with self._read() as s:
+            paths = tag_paths.all_paths(s)
+            counts = dict(
+                s.execute(
+                    select(AnnotationTag.tag_id, func.count()).group_by(AnnotationTag.tag_id)
+                ).all()
+            )
+            infos = [
+                TagInfo(
+                    id=t.id,
+                    path=paths[t.id],
+                    name=t.name,
+                    parent_id=t.parent_id,
+                    color=t.color,
+                    description=t.description,
+                    count=counts.get(t.id, 0),
+                )
+                for t in s.scalars(select(Tag))
+            ]
+        return sorted(infos, key=lambda t: t.path.lower())
+
+    def create_tag(self, path: str, color: str | None = None) -> TagInfo:
+        color = check_color(color)
+        with self._tx() as s:
+            tag_id = tag_paths.ensure(s, path, color).id
+        self._changed(Changes(tags=True))
+        return next(t for t in self.tags() if t.id == tag_id)
+
+    def set_tag_color(self, path: str, color: str) -> None:
+        checked = check_color(color)
+        if checked is None:
+            raise InvalidInput("a tag needs a colour")
+        with self._tx() as s:
+            tag = tag_paths.get(s, path)
+            tag.color = checked
+            self._queue_index(s, "annotation", _annotations_under(s, {tag.id}))
+        self._changed(Changes(tags=True, annotations=True))
+
+    def rename_tag(self, old: str, new: str) -> TagInfo:
+        """Rename a tag; a new path with another parent moves it there too."""
+        with self._tx() as s:
+            tag = tag_paths.get(s, old)
+            parts = tag_paths.split_path(new)
+            parent = tag_paths.ensure(s, "/".join(parts[:-1])) if len(parts) > 1 else None
+            clash = tag_paths.find(s, new)
+            if clash is not None and clash.id != tag.id:
+                raise InvalidInput(f"a tag {new!r} already exists; use merge to combine them")
+            moved = tag_paths.descendant_ids(s, tag.id)
+            if parent is not None and parent.id in moved:
+                raise InvalidInput(f"cannot move {old!r} under itself")
+            tag.name = parts[-1]
+            tag.parent_id = parent.id if parent else None
+            self._queue_index(s, "annotation", _annotations_under(s, moved))
+            self._queue_index(s, "document", _documents_under(s, moved))
+            tag_id = tag.id
+        self._changed(Changes(tags=True, annotations=True))
+        return next(t for t in self.tags() if t.id == tag_id)
+
+    def reparent_tag(self, path: str, new_parent: str | None) -> TagInfo:
+        leaf = tag_paths.split_path(path)[-1]
+        return self.rename_tag(path, f"{new_parent}/{leaf}" if new_parent else leaf)
+
+    def merge_tags(self, source: str, into: str) -> TagInfo:
+        """Give ``into`` every highlight of ``source``; its children move under ``into``."""
+        with self._tx() as s:
+            src = tag_paths.get(s, source)
+            dst = tag_paths.get(s, into)
+            if src.id == dst.id:
+                raise InvalidInput("cannot merge a tag into itself")
+            if dst.id in tag_paths.descendant_ids(s, src.id):
+                raise InvalidInput(f"cannot merge {source!r} into its own child {into!r}")
+            touched = _annotations_under(s, tag_paths.descendant_ids(s, src.id))
+            self._merge(s, src, dst)
+            self._queue_index(s, "annotation", touched)
+            dst_id = dst.id
+        self._changed(Changes(tags=True, annotations=True))
+        return next(t for t in self.tags() if t.id == dst_id)
+
+    def _merge(self, s: Session, src: Tag, dst: Tag) -> None:
+        for link_table, column in (
+            (AnnotationTag, AnnotationTag.annotation_id),
+            (DocumentTag, DocumentTag.document_id),
+        ):
+            have = set(s.scalars(select(column).where(link_table.tag_id == dst.id)))
+            s.execute(
+                update(link_table)
+                .where(link_table.tag_id == src.id, column.not_in(have))
+                .values(tag_id=dst.id)
+            )
+            s.execute(delete(link_table).where(link_table.tag_id == src.id))
+        for child in list(s.scalars(select(Tag).where(Tag.parent_id == src.id))):
+            twin = s.scalar(
+                select(Tag).where(Tag.parent_id == dst.id, func.lower(Tag.name) == child.name.lower())
+            )
+            if twin is None:
+                child.parent_id = dst.id
+                s.flush()
+            else:
+                self._merge(s, child, twin)
+        s.execute(delete(Tag).where(Tag.id == src.id))
+        s.flush()
+
+    def delete_tag(self, path: str) -> None:
+        """Delete a tag and its children; the highlights stay, without it."""
+        with self._tx() as s:
+            tag = tag_paths.get(s, path)
+            ids = tag_paths.descendant_ids(s, tag.id)
+            self._queue_index(s, "annotation", _annotations_under(s, ids))
+            self._queue_index(s, "document", _documents_under(s, ids))
+            s.execute(delete(Tag).where(Tag.id.in_(ids)))
+        self._changed(Changes(tags=True, annotations=True))
+
+    def tag_state(self) -> TagState:
+        with self._read() as s:
+            return _state(s)
+
+    def restore_tag_state(self, state: TagState) -> None:
+        """Put the tag tree and links back exactly as captured (for undo)."""
+        with self._tx() as s:
+            current = _state(s)
+            changed_anns = {a for a, _ in current.annotation_links ^ state.annotation_links}
+            changed_docs = {d for d, _ in current.document_links ^ state.document_links}
+            tag_ids = {int(str(t["id"])) for t in state.tags} | {int(str(t["id"])) for t in current.tags}
+            renamed = {
+                int(str(dict(t)["id"])) for t in set_rows(current.tags) ^ set_rows(state.tags)
+            }
+            changed_anns |= _annotations_under(s, renamed & tag_ids)
+            s.execute(delete(AnnotationTag))
+            s.execute(delete(DocumentTag))
+            s.execute(update(Tag).values(parent_id=None))
+            s.execute(delete(Tag))
+            if state.tags:
+                rows = [dict(t, parent_id=None) for t in state.tags]
+                s.execute(Tag.__table__.insert(), rows)
+                for t in state.tags:
+                    if t["parent_id"] is not None:
+                        s.execute(update(Tag).where(Tag.id == t["id"]).values(parent_id=t["parent_id"]))
+            if state.annotation_links:
+                s.execute(
+                    AnnotationTag.__table__.insert(),
+                    [{"annotation_id": a, "tag_id": t} for a, t in state.annotation_links],
+                )
+            if state.document_links:
+                s.execute(
+                    DocumentTag.__table__.insert(),
+                    [{"document_id": d, "tag_id": t} for d, t in state.document_links],
+                )
+            s.add_all(IndexOutbox(kind="annotation", object_id=a) for a in changed_anns)
+            s.add_all(IndexOutbox(kind="document", object_id=d) for d in changed_docs)
+        self._changed(Changes(tags=True, annotations=True))
+
+
+def set_rows(rows: tuple[dict[str, object], ...]) -> set[tuple[object, ...]]:
+    return {tuple(sorted(r.items())) for r in rows}

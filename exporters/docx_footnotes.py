@@ -1,0 +1,137 @@
+"""Real Word footnotes, which python-docx has no API for.
+
+We add (or reuse) the ``word/footnotes.xml`` part with the separator
+footnotes Word expects (ids -1 and 0), the two footnote styles, and a
+``w:footnotePr`` in the settings; each excerpt then gets a ``w:footnoteReference``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.oxml import serialize_part_xml
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part, XmlPart
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_EMPTY = (
+    f"<w:footnotes {nsdecls('w')}>"
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
+    'w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" '
+    'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p>'
+    "</w:footnote></w:footnotes>"
+)
+TEXT_STYLE = "Footnote Text"
+REF_STYLE = "Footnote Reference"
+
+
+class Footnotes:
+    def __init__(self, document: DocxDocument) -> None:
+        self._doc = document
+        self._part = self._find_or_create_part()
+        self._root = parse_xml(self._part.blob)
+        for note in list(self._root.findall(qn("w:footnote"))):
+            if note.get(qn("w:type")) not in ("separator", "continuationSeparator"):
+                self._root.remove(note)  # a template's sample footnotes are not ours
+        self._next = 1
+        self._text_style, self._ref_style = self._ensure_styles()
+        self._ensure_settings()
+
+    def _find_or_create_part(self) -> Part:
+        doc_part = self._doc.part
+        for rel in doc_part.rels.values():
+            if rel.reltype == RT.FOOTNOTES and not rel.is_external:
+                part: Part = rel.target_part
+                return part
+        part = XmlPart(PackURI("/word/footnotes.xml"), CONTENT_TYPE, parse_xml(_EMPTY),
+                       doc_part.package)
+        doc_part.relate_to(part, RT.FOOTNOTES)
+        return part
+
+    def _ensure_styles(self) -> tuple[str, str]:
+        styles = self._doc.styles
+        names = {s.name for s in styles}
+        if TEXT_STYLE not in names:
+            style = styles.add_style(TEXT_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = styles["Normal"]
+            style.font.size = Pt(9)
+            style.paragraph_format.space_after = Pt(0)
+        if REF_STYLE not in names:
+            ref = styles.add_style(REF_STYLE, WD_STYLE_TYPE.CHARACTER)
+            ref.font.superscript = True
+        return styles[TEXT_STYLE].style_id, styles[REF_STYLE].style_id
+
+    def _ensure_settings(self) -> None:
+        settings = self._doc.settings.element
+        if settings.find(qn("w:footnotePr")) is None:
+            pr = parse_xml(
+                f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/>'
+                "</w:footnotePr>"
+            )
+            # Schema order: footnotePr comes before endnotePr/compat/rsids etc.
+            anchor = None
+            for tag in ("w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr",
+                        "w:themeFontLang", "w:clrSchemeMapping", "w:shapeDefaults",
+                        "w:decimalSymbol", "w:listSeparator"):
+                try:
+                    anchor = settings.find(qn(tag))
+                except KeyError:
+                    anchor = None
+                if anchor is not None:
+                    break
+            if anchor is not None:
+                anchor.addprevious(pr)
+            else:
+                settings.append(pr)
+
+    def _ref_run(self, mark: Any) -> Any:
+        run = OxmlElement("w:r")
+        rpr = OxmlElement("w:rPr")
+        style = OxmlElement("w:rStyle")
+        style.set(qn("w:val"), self._ref_style)
+        rpr.append(style)
+        run.append(rpr)
+        run.append(mark)
+        return run
+
+    def add(self, paragraph: Paragraph, text: str) -> int:
+        """Append a footnote reference to ``paragraph`` with ``text`` as the note."""
+        note_id = self._next
+        self._next += 1
+        ref = OxmlElement("w:footnoteReference")
+        ref.set(qn("w:id"), str(note_id))
+        paragraph._p.append(self._ref_run(ref))  # noqa: SLF001 - no public API for this
+
+        note = OxmlElement("w:footnote")
+        note.set(qn("w:id"), str(note_id))
+        p = OxmlElement("w:p")
+        ppr = OxmlElement("w:pPr")
+        pstyle = OxmlElement("w:pStyle")
+        pstyle.set(qn("w:val"), self._text_style)
+        ppr.append(pstyle)
+        p.append(ppr)
+        p.append(self._ref_run(OxmlElement("w:footnoteRef")))
+        r = OxmlElement("w:r")
+        t = OxmlElement("w:t")
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        t.text = " " + text
+        r.append(t)
+        p.append(r)
+        note.append(p)
+        self._root.append(note)
+        return note_id
+
+    def save(self) -> None:
+        """Write the part's XML back (a generic Part keeps bytes, an XmlPart an element)."""
+        if isinstance(self._part, XmlPart):
+            self._part._element = self._root  # noqa: SLF001
+        else:
+            self._part._blob = serialize_part_xml(self._root)  # noqa: SLF001

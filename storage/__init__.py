@@ -1,0 +1,1 @@
+"""Persistence: the SQLite project file (SQLAlchemy + Alembic) and the Whoosh index."""

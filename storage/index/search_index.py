@@ -1,0 +1,215 @@
+"""The Whoosh index of one project: open/repair, write batches, search.
+
+Whoosh never fsyncs and a commit spans several files, so a crash can leave it
+damaged: opening checks it and starts afresh (the caller then rebuilds from the
+project file). A marker file records whether the last full build finished.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from storage.index.query import Parser, bound_expansions
+from storage.index.schema import SCHEMA_VERSION, build_schema
+from storage.index.snippets import locate
+
+STATE_FILE = "dossier-index.json"
+
+
+@dataclass(frozen=True)
+class IndexHit:
+    kind: str
+    doc_id: int
+    doc_title: str
+    start: int
+    end: int
+    score: float
+    snippet: str
+    matches: tuple[tuple[int, int], ...]
+    annotation_id: int | None
+    tags: tuple[str, ...]
+    note: str
+    color: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "doc_id": self.doc_id,
+            "doc_title": self.doc_title,
+            "start": self.start,
+            "end": self.end,
+            "score": self.score,
+            "snippet": self.snippet,
+            "matches": [list(m) for m in self.matches],
+        }
+        if self.kind == "annotation":
+            out.update(annotation_id=self.annotation_id, tags=list(self.tags), note=self.note,
+                       color=self.color)
+        return out
+
+
+class SearchIndex:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.repair_reason: str | None = None  # why the index was started afresh
+        self._lock = threading.RLock()
+        self._ix = self._open()
+        self._parser = Parser(self._ix.schema)
+        self._searcher: Searcher | None = None
+
+    # -- opening and state -------------------------------------------------
+    def _open(self) -> windex.Index:
+        state = self._state()
+        if not self.folder.exists() or not windex.exists_in(str(self.folder)):
+            self.repair_reason = "search index missing; rebuilding it"
+        elif state.get("schema") != SCHEMA_VERSION:
+            self.repair_reason = "search index from another version; rebuilding it"
+        elif state.get("complete") is not True:
+            self.repair_reason = "search index build was interrupted; rebuilding it"
+        else:
+            try:
+                ix = windex.open_dir(str(self.folder))
+                with ix.searcher() as s:
+                    s.doc_count()
+                    list(s.reader().all_stored_fields())[:1]
+                return ix
+            except Exception as exc:  # any damage: rebuild from the project file
+                self.repair_reason = f"search index damaged ({type(exc).__name__}); rebuilding it"
+        return self._create()
+
+    def _create(self) -> windex.Index:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._write_state(complete=False)
+        return windex.create_in(str(self.folder), build_schema())
+
+    def _state(self) -> dict[str, Any]:
+        try:
+            data = json.loads((self.folder / STATE_FILE).read_text())
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def _write_state(self, complete: bool) -> None:
+        tmp = self.folder / (STATE_FILE + ".tmp")
+        tmp.write_text(json.dumps({"schema": SCHEMA_VERSION, "complete": complete}))
+        tmp.replace(self.folder / STATE_FILE)
+
+    @property
+    def needs_rebuild(self) -> bool:
+        return self.repair_reason is not None
+
+    # -- writing -------------------------------------------------------------
+    def reset(self) -> None:
+        """Empty the index before a full rebuild."""
+        with self._lock:
+            self._close_searcher()
+            self._ix.close()
+            self._ix = self._create()
+            self._parser = Parser(self._ix.schema)
+
+    def finish_rebuild(self) -> None:
+        self._write_state(complete=True)
+        self.repair_reason = None
+
+    def apply(
+        self,
+        delete_docs: Iterable[int] = (),
+        delete_annotations: Iterable[int] = (),
+        add: Iterable[dict[str, Any]] = (),
+        bulk: bool = False,
+    ) -> None:
+        """One index commit: deletions, then additions (``merge=False`` keeps it ~ms)."""
+        writer = self._ix.writer(timeout=30, limitmb=256 if bulk else 64)
+        try:
+            for doc_id in delete_docs:
+                writer.delete_by_term("pdoc", str(doc_id))
+            for ann_id in delete_annotations:
+                writer.delete_by_term("key", f"a:{ann_id}")
+            for record in add:
+                writer.add_document(**record)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(merge=bulk)
+        with self._lock:
+            self._close_searcher()  # refresh() is unreliable after deletes: open anew
+
+    def optimize(self) -> None:
+        self._ix.optimize()
+        with self._lock:
+            self._close_searcher()
+
+    # -- reading -------------------------------------------------------------
+    def _searcher_now(self) -> Searcher:
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+        return self._searcher
+
+    def _close_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def search(
+        self, text: str, limit: int = 20, kind: str | None = None, snippets: bool = True
+    ) -> tuple[list[IndexHit], bool]:
+        """Ranked hits and whether the query was read literally (after a syntax problem)."""
+        with self._lock:
+            searcher = self._searcher_now()
+            query, literal = self._parser.parse(text)
+            query = bound_expansions(query, searcher)
+            filt = wq.Term("kind", kind) if kind else None
+            results = searcher.search(query, limit=limit, filter=filt, terms=True)
+            hits = [self._hit(r, snippets) for r in results]
+        return hits, literal
+
+    def _hit(self, result: Any, snippets: bool) -> IndexHit:
+        fields = result.fields()
+        body: str = fields.get("body") or ""
+        start = int(fields["start"])
+        if snippets:
+            matched = {(f, t) for f, t in result.matched_terms()}
+            snippet, matches = locate(body, fields.get("lang"), matched)
+        else:
+            snippet, matches = body[:200], ()
+        tags = tuple(t for t in (fields.get("tag") or "").split(",") if t)
+        return IndexHit(
+            kind=fields["kind"],
+            doc_id=int(fields["doc_id"]),
+            doc_title=fields.get("doc") or "",
+            start=start + matches[0][0] if matches else start,
+            end=start + matches[0][1] if matches else int(fields["end"]),
+            score=round(float(result.score or 0.0), 4),
+            snippet=snippet,
+            matches=tuple((start + a, start + b) for a, b in matches),
+            annotation_id=fields.get("annotation_id"),
+            tags=tags,
+            note=fields.get("note") or "",
+            color=fields.get("color"),
+        )
+
+    def keys(self) -> Iterator[str]:
+        with self._lock:
+            searcher = self._searcher_now()
+            for fields in searcher.reader().all_stored_fields():
+                yield fields["key"]
+
+    def doc_count(self) -> int:
+        with self._lock:
+            return int(self._searcher_now().doc_count())
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_searcher()
+            self._ix.close()
