@@ -6,7 +6,7 @@ import uuid as uuidlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from app import anchoring, tag_paths
@@ -109,6 +109,7 @@ class AnnotationOps(LibraryCore):
         start: int,
         end: int,
         tags: tuple[str, ...] | list[str] = (),
+        *,
         note: str = "",
         color: str | None = None,
     ) -> AnnotationInfo:
@@ -226,7 +227,7 @@ def restore_rows(s: Session, snaps: list[AnnotationSnapshot]) -> None:
     """Re-insert highlights with their ids, tags and briefing items."""
     if not snaps:
         return
-    s.execute(Annotation.__table__.insert(), [snap.row for snap in snaps])
+    s.execute(insert(Annotation), [snap.row for snap in snaps])
     existing_tags = set(s.scalars(select(Tag.id)))
     links = [
         {"annotation_id": snap.row["id"], "tag_id": t}
@@ -235,12 +236,12 @@ def restore_rows(s: Session, snaps: list[AnnotationSnapshot]) -> None:
         if t in existing_tags
     ]
     if links:
-        s.execute(AnnotationTag.__table__.insert(), links)
+        s.execute(insert(AnnotationTag), links)
     items = [item for snap in snaps for item in snap.items]
     if items:
         # A section deleted since then takes its items with it; skip those.
         sections = set(s.scalars(select(BriefingSection.id)))
         items = [i for i in items if i["section_id"] in sections]
         if items:
-            s.execute(BriefingItem.__table__.insert(), items)
+            s.execute(insert(BriefingItem), items)
     s.add_all(IndexOutbox(kind="annotation", object_id=int(str(snap.row["id"]))) for snap in snaps)

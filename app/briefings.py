@@ -6,7 +6,7 @@ import uuid as uuidlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from app import tag_paths
@@ -229,13 +229,13 @@ class BriefingOps(LibraryCore):
         """Replace a briefing (header, sections, items) with a captured state."""
         with self._tx() as s:
             s.execute(delete(Briefing).where(Briefing.id == state.row["id"]))
-            s.execute(Briefing.__table__.insert(), [state.row])
+            s.execute(insert(Briefing), [state.row])
             if state.sections:
-                s.execute(BriefingSection.__table__.insert(), list(state.sections))
+                s.execute(insert(BriefingSection), list(state.sections))
             alive = set(s.scalars(select(Annotation.id)))
             items = [i for i in state.items if i["annotation_id"] in alive]
             if items:
-                s.execute(BriefingItem.__table__.insert(), items)
+                s.execute(insert(BriefingItem), items)
         self._changed(Changes(briefings=True))
 
 

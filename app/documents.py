@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from app import tag_paths
@@ -184,7 +184,7 @@ class DocumentOps(LibraryCore):
 
     def restore_document(self, snap: DocumentSnapshot) -> DocumentInfo:
         with self._tx() as s:
-            s.execute(Document.__table__.insert(), [snap.row])
+            s.execute(insert(Document), [snap.row])
             s.add_all(DocumentTag(document_id=snap.row["id"], tag_id=t) for t in snap.tag_ids)
             restore_rows(s, list(snap.annotations))
             self._queue_index(s, "document", [int(str(snap.row["id"]))])

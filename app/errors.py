@@ -2,7 +2,7 @@
 
 from storage.errors import KnownError
 
-__all__ = ["KnownError", "NotFoundError", "ImportFailed", "InvalidInput"]
+__all__ = ["ImportFailed", "InvalidInput", "KnownError", "NotFoundError"]
 
 
 class NotFoundError(KnownError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app import tag_paths
@@ -174,9 +174,7 @@ class TagOps(LibraryCore):
             changed_anns = {a for a, _ in current.annotation_links ^ state.annotation_links}
             changed_docs = {d for d, _ in current.document_links ^ state.document_links}
             tag_ids = {int(str(t["id"])) for t in state.tags} | {int(str(t["id"])) for t in current.tags}
-            renamed = {
-                int(str(dict(t)["id"])) for t in set_rows(current.tags) ^ set_rows(state.tags)
-            }
+            renamed = {int(str(t["id"])) for t in current.tags if t not in state.tags}
             changed_anns |= _annotations_under(s, renamed & tag_ids)
             s.execute(delete(AnnotationTag))
             s.execute(delete(DocumentTag))
@@ -184,24 +182,20 @@ class TagOps(LibraryCore):
             s.execute(delete(Tag))
             if state.tags:
                 rows = [dict(t, parent_id=None) for t in state.tags]
-                s.execute(Tag.__table__.insert(), rows)
+                s.execute(insert(Tag), rows)
                 for t in state.tags:
                     if t["parent_id"] is not None:
                         s.execute(update(Tag).where(Tag.id == t["id"]).values(parent_id=t["parent_id"]))
             if state.annotation_links:
                 s.execute(
-                    AnnotationTag.__table__.insert(),
+                    insert(AnnotationTag),
                     [{"annotation_id": a, "tag_id": t} for a, t in state.annotation_links],
                 )
             if state.document_links:
                 s.execute(
-                    DocumentTag.__table__.insert(),
+                    insert(DocumentTag),
                     [{"document_id": d, "tag_id": t} for d, t in state.document_links],
                 )
             s.add_all(IndexOutbox(kind="annotation", object_id=a) for a in changed_anns)
             s.add_all(IndexOutbox(kind="document", object_id=d) for d in changed_docs)
         self._changed(Changes(tags=True, annotations=True))
-
-
-def set_rows(rows: tuple[dict[str, object], ...]) -> set[tuple[object, ...]]:
-    return {tuple(sorted(r.items())) for r in rows}

@@ -108,7 +108,7 @@ class Footnotes:
         self._next += 1
         ref = OxmlElement("w:footnoteReference")
         ref.set(qn("w:id"), str(note_id))
-        paragraph._p.append(self._ref_run(ref))  # noqa: SLF001 - no public API for this
+        paragraph._p.append(self._ref_run(ref))  # private: no public API for this
 
         note = OxmlElement("w:footnote")
         note.set(qn("w:id"), str(note_id))
@@ -132,6 +132,6 @@ class Footnotes:
     def save(self) -> None:
         """Write the part's XML back (a generic Part keeps bytes, an XmlPart an element)."""
         if isinstance(self._part, XmlPart):
-            self._part._element = self._root  # noqa: SLF001
+            self._part._element = self._root
         else:
-            self._part._blob = serialize_part_xml(self._root)  # noqa: SLF001
+            self._part._blob = serialize_part_xml(self._root)

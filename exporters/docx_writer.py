@@ -40,7 +40,7 @@ def _ensure_styles(doc: DocxDocument) -> None:
             continue
         style: BaseStyle = styles.add_style(name, kind)
         if base and base in names:
-            style.base_style = styles[base]  # type: ignore[assignment]
+            style.base_style = styles[base]  # type: ignore[attr-defined]
         _default_look(name, style)
 
 
@@ -99,7 +99,7 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
     text.text = "1"
     run.append(text)
     fld.append(run)
-    paragraph._p.append(fld)  # noqa: SLF001 - python-docx has no field API
+    paragraph._p.append(fld)  # private: python-docx has no field API
 
 
 def _header_footer(doc: DocxDocument, memo: Memo) -> None:

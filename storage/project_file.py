@@ -18,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.errors import KnownError
@@ -142,7 +142,7 @@ class ProjectFile:
                     if revision is None:
                         now = datetime.now(UTC).isoformat()
                         con.execute(
-                            ProjectInfo.__table__.insert(),
+                            insert(ProjectInfo),
                             [
                                 {"key": "uuid", "value": str(uuidlib.uuid4())},
                                 {"key": "created", "value": now},

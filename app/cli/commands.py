@@ -121,7 +121,7 @@ def cmd_highlight(lib: Library, args: argparse.Namespace, out: Output) -> int:
         start, end = lib.find_quote(args.doc, args.quote, args.occurrence)
     else:
         start, end = args.span
-    ann = lib.add_annotation(args.doc, start, end, args.tag, args.note, args.color)
+    ann = lib.add_annotation(args.doc, start, end, args.tag, note=args.note, color=args.color)
     out.one(ann, _ann_line(ann))
     return 0
 

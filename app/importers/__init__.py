@@ -33,7 +33,7 @@ REFUSED = {
 }
 SUPPORTED = tuple(EXTRACTORS)
 
-__all__ = ["Extracted", "Limits", "SUPPORTED", "extract_file", "read_file", "is_supported"]
+__all__ = ["SUPPORTED", "Extracted", "Limits", "extract_file", "is_supported", "read_file"]
 
 
 def is_supported(path: Path) -> bool:

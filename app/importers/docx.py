@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +108,8 @@ def _blocks(body: Any, builder: TextBuilder, styles: dict[str, str], notes: _Not
             start = builder.mark()
             for tr in child.iter(W_TR):
                 cells = [_cell_text(tc, notes) for tc in tr if tc.tag == W_TC]
-                builder.add("paragraph", " | ".join(c for c in cells))
+                if any(cells):
+                    builder.add("paragraph", " | ".join(cells))
             builder.enclose("table", start)
         elif child.tag == W_SDT:  # content controls wrap ordinary blocks
             content = child.find(qn("w:sdtContent"))
@@ -127,6 +129,14 @@ def _notes_part(document: Any, reltype: str, tag: str) -> dict[str, Any]:
     return {}
 
 
+def _is_strict(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return b"purl.oclc.org/ooxml" in archive.read("_rels/.rels")
+    except (KeyError, zipfile.BadZipFile):
+        return False
+
+
 def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
     check_zip(data, path, limits, "docx")
     try:
@@ -141,6 +151,9 @@ def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
             ) from exc
         raise fail(path, f"not a Word document ({exc})") from exc
     except KeyError as exc:
+        if b"purl.oclc.org/ooxml" in data[:200_000] or _is_strict(data):
+            raise fail(path, "Strict Open XML Word document, which Dossier cannot read yet; "
+                       "save it as a standard .docx") from exc
         raise fail(path, f"damaged Word document (missing part {exc})") from exc
     styles: dict[str, str] = {}
     try:
@@ -152,6 +165,7 @@ def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
     builder = TextBuilder()
     notes = _Notes()
     _blocks(document.element.body, builder, styles, notes)
+    fallback_title = first_title(builder.text(), builder.spans)
     if notes.order:
         footnotes = _notes_part(document, RT.FOOTNOTES, "footnote")
         endnotes = _notes_part(document, RT.ENDNOTES, "endnote")
@@ -168,7 +182,7 @@ def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
         text,
         builder.spans,
         "docx",
-        title=(props.title or "").strip() or first_title(text, builder.spans),
+        title=(props.title or "").strip() or fallback_title,
         author=(props.author or "").strip() or None,
         published=created,
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import lxml.etree
+import lxml.html
 import trafilatura
 
 from app.importers.base import Extracted, Limits, fail
@@ -35,7 +37,19 @@ def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
     meta = trafilatura.extract_metadata(html)
     if meta is not None:
         result.title = meta.title or result.title
-        result.author = meta.author or meta.sitename or None
+        # trafilatura drops organisations as authors; a citation wants them.
+        result.author = meta.author or _meta_author(html) or meta.sitename or None
         result.published = meta.date or None
         result.source = meta.url or None
     return result
+
+
+def _meta_author(html: str) -> str | None:
+    try:
+        tree = lxml.html.fromstring(html.encode("utf-8"))
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for value in tree.xpath("//meta[@name='author' or @property='article:author']/@content"):
+        if str(value).strip() and not str(value).startswith("http"):
+            return str(value).strip()
+    return None

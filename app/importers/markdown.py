@@ -19,9 +19,7 @@ def _inline_text(token: Token) -> str:
     for child in token.children or []:
         if child.type in ("text", "code_inline"):
             out.append(child.content)
-        elif child.type == "softbreak":
-            out.append("\n")
-        elif child.type == "hardbreak":
+        elif child.type in {"softbreak", "hardbreak"}:
             out.append("\n")
         elif child.type == "image":
             out.append(child.content)  # the alt text
@@ -53,9 +51,9 @@ def from_markdown(source: str, fmt: str = "md") -> Extracted:
     for tok in tokens:
         if tok.type == "heading_open":
             heading_level = int(tok.tag[1])
-        elif tok.type == "bullet_list_open" or tok.type == "ordered_list_open":
+        elif tok.type in {"bullet_list_open", "ordered_list_open"}:
             list_depth += 1
-        elif tok.type == "bullet_list_close" or tok.type == "ordered_list_close":
+        elif tok.type in {"bullet_list_close", "ordered_list_close"}:
             list_depth -= 1
         elif tok.type == "inline":
             if heading_level:

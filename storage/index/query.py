@@ -87,7 +87,7 @@ def bound_expansions(query: wq.Query, searcher: Searcher) -> wq.Query:
             if isinstance(q, (wq.Prefix, wq.Wildcard)) and len(stem.replace("*", "")) < MIN_PREFIX:
                 raise QueryError(f"'{q.text}' is too short to expand; type at least {MIN_PREFIX} letters")
             try:
-                words = list(q._btexts(reader))  # noqa: SLF001 - whoosh's own expansion
+                words = list(q._btexts(reader))  # private: whoosh's own expansion
             except Exception:
                 words = []
             if len(words) > MAX_EXPANSION:

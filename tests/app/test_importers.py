@@ -1,0 +1,300 @@
+"""Each format and nasty case gives the right text or a clear error naming the file."""
+
+from __future__ import annotations
+
+import codecs
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from app.domain import Span
+from app.errors import ImportFailed
+from app.importers import Limits, extract_file, read_file
+from app.library import Library
+from tests import corpus
+
+
+def extract(path: Path, limits: Limits | None = None):  # type: ignore[no-untyped-def]
+    limits = limits or Limits()
+    return extract_file(path, read_file(path, limits), limits)
+
+
+def spans_of(result, kind: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return [result.text[s.start : s.end] for s in result.spans if s.kind == kind]
+
+
+# -- plain text -------------------------------------------------------------------
+
+def test_utf16_with_bom(tmp_path: Path) -> None:
+    p = corpus.write(tmp_path / "u16.txt", codecs.BOM_UTF16_LE + "Año nuevo 😀\r\nlínea".encode("utf-16-le"))
+    assert extract(p).text == "Año nuevo 😀\nlínea"
+    p = corpus.write(tmp_path / "u16be.txt", codecs.BOM_UTF16_BE + "Señal".encode("utf-16-be"))
+    assert extract(p).text == "Señal"
+
+
+def test_utf8_bom_and_crlf(tmp_path: Path) -> None:
+    p = corpus.write(tmp_path / "bom.txt", codecs.BOM_UTF8 + "One\r\n\r\nTwo\r\n".encode())
+    result = extract(p)
+    assert result.text == "One\n\nTwo"
+    assert spans_of(result, "paragraph") == ["One", "Two"]
+
+
+def test_real_latin1_spanish_is_not_read_as_cp1250(tmp_path: Path) -> None:
+    p = corpus.write(tmp_path / "es.txt", corpus.SPANISH.encode("latin-1"))
+    result = extract(p)
+    assert "¿Cómo trafican los cárteles? El señor Peña" in result.text
+    assert "ń" not in result.text and "ż" not in result.text
+    assert result.language == "es"
+
+
+def test_cp1252_curly_quotes(tmp_path: Path) -> None:
+    text = "The minister said “we will act” – and didn’t… Niño’s case costs 5 €."
+    p = corpus.write(tmp_path / "quotes.txt", text.encode("cp1252"))
+    assert extract(p).text == text
+
+
+def test_combining_accents_are_nfc(tmp_path: Path) -> None:
+    p = corpus.write(tmp_path / "nfd.txt", "Me\u0301rida and Pen\u0303a")
+    text = extract(p).text
+    assert text == "Mérida and Peña" and len(text) == 15
+
+
+def test_emoji_and_rtl_text_kept(tmp_path: Path) -> None:
+    source = "Report 🚀 on 𝔘𝔫𝔦𝔠𝔬𝔡𝔢.\n\nبيان مشترك حول الأمن\n\nהצהרה משותפת"
+    p = corpus.write(tmp_path / "mixed.txt", source)
+    assert extract(p).text == source
+
+
+@pytest.mark.parametrize("name", ["empty.txt", "empty.md", "empty.pdf", "empty.docx", "empty.html"])
+def test_zero_byte_file(tmp_path: Path, name: str) -> None:
+    p = corpus.write(tmp_path / name, b"")
+    with pytest.raises(ImportFailed, match=rf"{name}: empty file"):
+        extract(p)
+
+
+@pytest.mark.parametrize("name", ["garbage.pdf", "garbage.docx", "garbage.pptx"])
+def test_binary_garbage_renamed(tmp_path: Path, name: str) -> None:
+    p = corpus.write(tmp_path / name, bytes(range(256)) * 40)
+    with pytest.raises(ImportFailed, match=rf"{name}: not a"):
+        extract(p)
+
+
+def test_binary_garbage_txt_never_crashes(tmp_path: Path) -> None:
+    p = corpus.write(tmp_path / "garbage.txt", bytes(range(256)) * 40)
+    result = extract(p)  # decodes as *something*; controls are removed
+    assert "\x00" not in result.text
+
+
+def test_unsupported_and_refused_formats(tmp_path: Path) -> None:
+    with pytest.raises(ImportFailed, match="unsupported format .xyz"):
+        extract(corpus.write(tmp_path / "a.xyz", "x"))
+    with pytest.raises(ImportFailed, match=r"macro-enabled.*\.docm"):
+        extract(corpus.write(tmp_path / "a.docm", "x"))
+    with pytest.raises(ImportFailed, match=r"template \(\.dotx\)"):
+        extract(corpus.write(tmp_path / "a.dotx", "x"))
+
+
+def test_file_size_cap(tmp_path: Path) -> None:
+    p = corpus.write(tmp_path / "big.txt", "x" * 3000)
+    with pytest.raises(ImportFailed, match="over the 0 MB cap"):
+        extract(p, Limits(max_file_bytes=2000))
+
+
+def test_zip_bomb_cap(tmp_path: Path) -> None:
+    p = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/filler.xml", b"\x00" * (3 * 1024 * 1024))
+    with pytest.raises(ImportFailed, match="decompresses to 3 MB, over the 1 MB cap"):
+        extract(p, Limits(max_unzipped_bytes=1024 * 1024))
+
+
+def test_password_protected_office_file(tmp_path: Path) -> None:
+    p = corpus.write(tmp_path / "locked.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    with pytest.raises(ImportFailed, match="password-protected"):
+        extract(p)
+
+
+# -- Markdown -----------------------------------------------------------------------
+
+def test_markdown_without_markup(tmp_path: Path) -> None:
+    md = (
+        "---\ntitle: Deck\nmarp: true\n---\n# Border *security*\n\nCosts rose to \\$5 **million** "
+        "per [year](http://example.org).\n\n- first item\n- second `item`\n\n---\n\n## Slide two\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n"
+    )
+    result = extract(corpus.write(tmp_path / "deck.md", md))
+    assert result.title == "Deck"
+    assert "Costs rose to $5 million per year." in result.text
+    for junk in ("**", "\\$", "](", "# "):
+        assert junk not in result.text
+    assert spans_of(result, "heading") == ["Border security", "Slide two"]
+    assert spans_of(result, "list_item") == ["first item", "second item"]
+    assert "1 | 2" in result.text
+    assert [s.extra for s in result.spans if s.kind == "slide"] == [1, 2]
+
+
+# -- HTML ---------------------------------------------------------------------------
+
+HTML = """<!DOCTYPE html><html><head>
+<title>Joint Statement | State Department</title>
+<meta property="og:title" content="Joint Statement on Fentanyl">
+<meta name="author" content="Office of the Spokesperson">
+<meta property="og:site_name" content="U.S. Department of State">
+<meta property="article:published_time" content="2023-11-15">
+<link rel="stylesheet" href="http://evil.example/style.css">
+<script>document.write('tracking')</script><style>body{color:red}</style>
+</head><body>
+<div class="usa-banner">An official website of the United States government</div>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav>
+<main><article>
+<h1>Joint Statement on Fentanyl</h1>
+<p>The two governments agreed to expand cooperation against synthetic drug trafficking,
+including precursor chemical controls and joint investigations of money laundering.</p>
+<p>Officials from both countries will meet again in Mérida next spring to review progress on
+the commitments in this statement and to publish shared seizure data.</p>
+<iframe src="http://evil.example/frame"></iframe><img src="http://evil.example/pixel.png">
+<h2>Next steps</h2>
+<p>A working group will report within ninety days on the status of extradition requests and
+on new measures to disrupt the financial networks that support trafficking organisations.</p>
+</article></main>
+<div class="share">Share this page: Facebook Twitter Email</div>
+<footer>Privacy Policy | Accessibility | Contact us</footer>
+</body></html>"""
+
+
+def test_html_main_content_and_metadata(tmp_path: Path) -> None:
+    result = extract(corpus.write(tmp_path / "statement.html", HTML))
+    assert "expand cooperation against synthetic drug trafficking" in result.text
+    assert "meet again in Mérida" in result.text
+    for junk in ("official website", "tracking", "color:red", "Privacy Policy", "Share this page"):
+        assert junk not in result.text
+    assert result.title == "Joint Statement on Fentanyl"
+    assert result.author == "Office of the Spokesperson"
+    assert result.published == "2023-11-15"
+    assert "Next steps" in spans_of(result, "heading")
+
+
+# -- DOCX ---------------------------------------------------------------------------
+
+def test_docx_structure_tables_footnotes_tracked_changes(tmp_path: Path) -> None:
+    p = tmp_path / "statement.docx"
+    corpus.make_docx().save(str(p))
+    result = extract(p)
+    assert result.title == "Joint Statement on Security"
+    assert result.author == "Ministry of Foreign Affairs"
+    assert result.published is not None
+    text = result.text
+    assert "The delegations met in Mérida.[1]" in text
+    assert "Country | Pledge\n\nMéxico | 50 million" in text
+    assert "Funding will increase next year." in text and "decrease" not in text
+    assert "[1] Source: press office transcript." in text
+    assert "Check the venue" not in text  # reviewers' comments are not the document's text
+    assert spans_of(result, "heading")[:2] == ["Joint Statement on Security", "Commitments"]
+    assert spans_of(result, "list_item") == ["First commitment"]
+    order = [text.index(s) for s in ("Joint Statement", "delegations", "First commitment",
+                                     "Commitments", "Country", "Funding will")]
+    assert order == sorted(order)
+
+
+# -- PowerPoint ---------------------------------------------------------------------
+
+def test_pptx_slides_titles_notes_tables(tmp_path: Path) -> None:
+    result = extract(corpus.make_pptx(tmp_path / "deck.pptx"))
+    assert result.title == "Border Security Briefing"
+    slides = [s for s in result.spans if s.kind == "slide"]
+    assert [s.extra for s in slides] == [1, 2, 3, 4]
+    second = result.text[slides[1].start : slides[1].end]
+    assert second.startswith("Slide title 2")
+    assert "Bullet text on slide 2" in second and "Speaker notes: Speaker note 2" in second
+    assert "Year | Kilograms\n\n2023 | 12,000" in result.text
+    assert spans_of(result, "heading")[0] == "Slide title 1"
+
+
+# -- PDF ----------------------------------------------------------------------------
+
+def test_pdf_pages_and_metadata(tmp_path: Path) -> None:
+    p = corpus.make_pdf(tmp_path / "report.pdf", ["First page about Mérida.", "Second page: office ﬁnances."])
+    result = extract(p)
+    assert (result.title, result.author, result.published) == ("Annual Report", "Research Office", "2022-05-17")
+    pages = [s for s in result.spans if s.kind == "page"]
+    assert [s.extra for s in pages] == [1, 2]
+    assert result.text[pages[0].start : pages[0].end] == "First page about Mérida."
+    second = result.text[pages[1].start : pages[1].end]
+    assert second == "Second page: office finances."  # ligature folded, no (cid:N)
+    assert "(cid:" not in result.text
+
+
+def test_pdf_two_columns_read_column_by_column(tmp_path: Path) -> None:
+    left = "Left column one\nLeft column two\nLeft column three"
+    right = "Right column one\nRight column two\nRight column three"
+    result = extract(corpus.make_pdf(tmp_path / "cols.pdf", [f"{left}||{right}"]))
+    text = result.text
+    assert text.index("Left column three") < text.index("Right column one")
+
+
+def test_encrypted_pdf(tmp_path: Path) -> None:
+    p = corpus.make_pdf(tmp_path / "secret.pdf", ["classified"], password="hunter2")
+    with pytest.raises(ImportFailed, match=r"secret\.pdf: encrypted PDF"):
+        extract(p)
+
+
+def test_image_only_pdf(tmp_path: Path) -> None:
+    with pytest.raises(ImportFailed, match=r"scan\.pdf: no text layer \(scanned document\?\)"):
+        extract(corpus.make_image_pdf(tmp_path / "scan.pdf"))
+
+
+def test_truncated_pdf(tmp_path: Path) -> None:
+    whole = corpus.make_pdf(tmp_path / "whole.pdf", ["Some text here"] * 3).read_bytes()
+    p = corpus.write(tmp_path / "cut.pdf", whole[: len(whole) // 3])
+    try:
+        result = extract(p)
+    except ImportFailed as exc:
+        assert str(exc).startswith(str(p))
+    else:  # pdfminer may recover the readable pages: that is fine too
+        assert "Some text" in result.text
+
+
+# -- through the Library: failures leave the project as it was ----------------------
+
+def test_failed_imports_leave_project_unchanged(lib: Library, tmp_path: Path, text_doc: int) -> None:
+    before = (len(lib.documents()), lib.check())
+    bad = [
+        corpus.write(tmp_path / "bad" / "empty.txt", b""),
+        corpus.write(tmp_path / "bad" / "junk.pdf", b"%PDF-1.4 junk"),
+        corpus.write(tmp_path / "bad" / "junk.docx", b"PK\x03\x04broken"),
+        corpus.make_image_pdf(tmp_path / "bad" / "scan.pdf"),
+    ]
+    results = lib.import_many(bad)
+    assert [r.status for r in results] == ["error"] * 4
+    assert all(r.error and r.error.startswith(str(p)) for r, p in zip(results, bad, strict=True))
+    assert (len(lib.documents()), lib.check()) == before
+
+
+def test_bulk_import_folder_goes_past_bad_files(lib: Library, tmp_path: Path) -> None:
+    root = tmp_path / "sources"
+    corpus.write(root / "a.txt", "Alpha text")
+    corpus.write(root / "sub" / "b.md", "# Beta\n\ntext")
+    corpus.write(root / "sub" / "bad.pdf", b"not a pdf")
+    corpus.write(root / "ignored.xyz", "skip me")
+    flat = lib.import_many([root])
+    assert [r.status for r in flat] == ["imported"]
+    deep = lib.import_many([root], recursive=True)
+    assert sorted(r.status for r in deep) == ["duplicate", "error", "imported"]
+    assert len(lib.documents()) == 2
+
+
+def test_bulk_import_can_be_cancelled(lib: Library, tmp_path: Path) -> None:
+    files = [corpus.write(tmp_path / f"{i}.txt", f"document number {i}") for i in range(5)]
+    results = lib.import_many(files, progress=lambda done, total, path: done < 2)
+    assert len(results) == 2 and len(lib.documents()) == 2
+
+
+def test_structure_spans_stored(lib: Library, tmp_path: Path) -> None:
+    p = tmp_path / "s.docx"
+    corpus.make_docx().save(str(p))
+    doc_id = lib.import_file(p).id
+    assert doc_id is not None
+    spans = lib.document_structure(doc_id)
+    assert Span("heading", 0, len("Joint Statement on Security"), 1) in spans

@@ -1,0 +1,56 @@
+"""Shared fixtures: every test gets its own data, cache and project folders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from app.library import Library  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the user's data, cache and settings folders out of every test."""
+    root = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(root / "cache"))
+    monkeypatch.setenv("DOSSIER_DATA_DIR", str(root / "data"))
+    monkeypatch.delenv("DOSSIER_PROJECT", raising=False)
+    monkeypatch.setenv("HOME", str(root))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(root / "config"))
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    return tmp_path / "test.dossier"
+
+
+@pytest.fixture
+def lib(project_path: Path) -> Iterator[Library]:
+    library = Library.open(project_path)
+    yield library
+    library.close()
+
+
+@pytest.fixture
+def text_doc(lib: Library, tmp_path: Path) -> int:
+    """A small English document already imported; returns its id."""
+    path = tmp_path / "testimony.txt"
+    path.write_text(
+        "Testimony on the Mérida Initiative\n\n"
+        "The committee heard that funding for Mérida programmes rose in 2021.\n\n"
+        "Cartels were laundering money through front companies in Peña Blanca.\n\n"
+        "Fentanyl seizures at the border doubled.\n",
+        encoding="utf-8",
+    )
+    result = lib.import_file(path)
+    assert result.status == "imported", result.error
+    assert result.id is not None
+    return result.id
