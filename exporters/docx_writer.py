@@ -11,12 +11,12 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Inches, Pt, RGBColor
 from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph
 
 from exporters.docx_footnotes import Footnotes
-from exporters.model import Memo, xml_safe
+from exporters.model import Memo, citations, xml_safe
 from storage.errors import KnownError
 
 # Our own styles, created when the template lacks them. name -> (type, base)
@@ -53,6 +53,7 @@ def _default_look(name: str, style: BaseStyle) -> None:
     fmt = style.paragraph_format  # type: ignore[attr-defined]
     if name == "Memo Header":
         fmt.space_after = Pt(2)
+        fmt.tab_stops.add_tab_stop(Inches(1.1))
     elif name == "Classification":
         fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
         font.bold = True
@@ -133,8 +134,6 @@ def write_docx(memo: Memo, target: Path, template: Path | None = None) -> None:
     notes = Footnotes(doc)
     _header_footer(doc, memo)
 
-    if memo.classification:
-        doc.add_paragraph(xml_safe(memo.classification), style="Classification")
     doc.add_paragraph(xml_safe(memo.title), style="Title")
     for label, value in (("TO", memo.to), ("FROM", memo.from_), ("DATE", memo.date),
                          ("SUBJECT", memo.subject)):
@@ -146,12 +145,13 @@ def write_docx(memo: Memo, target: Path, template: Path | None = None) -> None:
         doc.add_paragraph("Bottom Line Up Front", style="Heading 1")
         for para in memo.summary.strip().split("\n\n"):
             doc.add_paragraph(xml_safe(para.strip()), style="Normal")
+    cites = iter(citations(memo.sections))
     for section in memo.sections:
         doc.add_paragraph(xml_safe(section.heading), style="Heading 1")
         for excerpt in section.excerpts:
             quote = doc.add_paragraph(style="Quote")
             quote.add_run(f"“{xml_safe(excerpt.quote).strip()}”")
-            notes.add(quote, xml_safe(excerpt.citation()))
+            notes.add(quote, xml_safe(next(cites)))
             if excerpt.commentary.strip():
                 doc.add_paragraph(xml_safe(excerpt.commentary.strip()), style="Commentary")
     if memo.sources:

@@ -22,8 +22,9 @@ class Source:
     location: str | None = None  # file path or URL
 
     def reference(self) -> str:
-        """The entry in the Sources list."""
-        parts = [self.author, f"“{self.title}”", self.published, self.location]
+        """The entry in the Sources list (web addresses only: a local path means nothing to readers)."""
+        url = self.location if self.location and "://" in self.location else None
+        parts = [self.author, f"“{self.title}”", self.published, url]
         return ", ".join(p for p in parts if p) + "."
 
 
@@ -35,10 +36,29 @@ class Excerpt:
     commentary: str = ""
     tags: tuple[str, ...] = ()
 
-    def citation(self) -> str:
-        """The footnote text: author, title, date and precise location."""
-        parts = [self.source.author, f"“{self.source.title}”", self.source.published, self.where]
+    def citation(self, first: bool = True) -> str:
+        """The footnote: in full the first time a source is cited, short after that."""
+        if first:
+            parts = [self.source.author, f"“{self.source.title}”", self.source.published, self.where]
+        else:
+            parts = [self.source.author, f"“{_short(self.source.title)}”", self.where]
         return ", ".join(p for p in parts if p) + "."
+
+
+def _short(title: str, words: int = 5) -> str:
+    split = title.split()
+    return title if len(split) <= words else " ".join(split[:words]) + "…"
+
+
+def citations(sections: tuple[MemoSection, ...]) -> list[str]:
+    """Footnote texts in reading order, full on a source's first citation only."""
+    seen: set[int] = set()
+    out = []
+    for section in sections:
+        for excerpt in section.excerpts:
+            out.append(excerpt.citation(first=excerpt.source.number not in seen))
+            seen.add(excerpt.source.number)
+    return out
 
 
 @dataclass(frozen=True)

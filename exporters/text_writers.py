@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from exporters.model import Memo, xml_safe
+from exporters.model import Memo, citations, xml_safe
 
 
 def _header_rows(memo: Memo) -> list[tuple[str, str]]:
@@ -28,10 +28,11 @@ def write_markdown(memo: Memo, target: Path, template: Path | None = None) -> No
     if memo.summary.strip():
         out += ["## Bottom Line Up Front", "", _md_escape(xml_safe(memo.summary.strip())), ""]
     notes: list[str] = []
+    cites = iter(citations(memo.sections))
     for section in memo.sections:
         out += [f"## {_md_escape(xml_safe(section.heading))}", ""]
         for ex in section.excerpts:
-            notes.append(ex.citation())
+            notes.append(next(cites))
             quote = _md_escape(" ".join(xml_safe(ex.quote).split()))
             out += [f"> “{quote}”[^{len(notes)}]", ""]
             if ex.commentary.strip():
@@ -67,10 +68,11 @@ def write_html(memo: Memo, target: Path, template: Path | None = None) -> None:
         parts.append("<h2>Bottom Line Up Front</h2>")
         parts += [f"<p>{e(xml_safe(p.strip()))}</p>" for p in memo.summary.strip().split("\n\n")]
     notes: list[str] = []
+    cites = iter(citations(memo.sections))
     for section in memo.sections:
         parts.append(f"<h2>{e(xml_safe(section.heading))}</h2>")
         for ex in section.excerpts:
-            notes.append(ex.citation())
+            notes.append(next(cites))
             n = len(notes)
             parts.append(
                 f"<blockquote>“{e(xml_safe(ex.quote).strip())}”"

@@ -70,7 +70,7 @@ class SearchIndex:
     # -- opening and state -------------------------------------------------
     def _open(self) -> windex.Index:
         state = self._state()
-        if not self.folder.exists() or not windex.exists_in(str(self.folder)):
+        if not self.folder.exists() or not any(self.folder.glob("_MAIN_*.toc")):
             self.repair_reason = "search index missing; rebuilding it"
         elif state.get("schema") != SCHEMA_VERSION:
             self.repair_reason = "search index from another version; rebuilding it"

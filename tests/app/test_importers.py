@@ -34,7 +34,7 @@ def test_utf16_with_bom(tmp_path: Path) -> None:
 
 
 def test_utf8_bom_and_crlf(tmp_path: Path) -> None:
-    p = corpus.write(tmp_path / "bom.txt", codecs.BOM_UTF8 + "One\r\n\r\nTwo\r\n".encode())
+    p = corpus.write(tmp_path / "bom.txt", codecs.BOM_UTF8 + b"One\r\n\r\nTwo\r\n")
     result = extract(p)
     assert result.text == "One\n\nTwo"
     assert spans_of(result, "paragraph") == ["One", "Two"]

@@ -1,0 +1,233 @@
+"""Search over a corpus the test writes: analysis, fields, bad queries, index repair."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app.library import Library
+from app.paths import index_folder
+from storage.errors import KnownError
+from tests import corpus
+
+EN = (
+    "Hearing on the Mérida Initiative\n\n"
+    "Funding for the Mérida programmes rose sharply after the cartels were found laundering money.\n\n"
+    "Mr Peña testified that résumés of border officers were reviewed.\n\n"
+    "Running the new scanners costs 5 million dollars a year.\n"
+)
+ES = corpus.SPANISH
+
+
+@pytest.fixture
+def docs(lib: Library, tmp_path: Path) -> dict[str, int]:
+    en = lib.import_file(corpus.write(tmp_path / "hearing.txt", EN))
+    es = lib.import_file(corpus.write(tmp_path / "declaracion.txt", ES))
+    assert en.id and es.id
+    lib.update_document(en.id, published="2021-06-01")
+    lib.update_document(es.id, published="2023-02-10")
+    return {"en": en.id, "es": es.id}
+
+
+def kinds(lib: Library, query: str, kind: str | None = None) -> list[tuple[str, int]]:
+    return [(h.kind, h.doc_id) for h in lib.search(query, kind=kind)]
+
+
+def test_language_detected(lib: Library, docs: dict[str, int]) -> None:
+    assert lib.document(docs["en"]).language == "en"
+    assert lib.document(docs["es"]).language == "es"
+
+
+@pytest.mark.parametrize(
+    ("query", "doc"),
+    [
+        ("Merida", "en"),          # accent folding
+        ("MÉRIDA", "en"),
+        ("resumes", "en"),
+        ("laundered", "en"),       # English stemming
+        ("run", "en"),
+        ("tráfico", "es"),          # Spanish stemming
+        ("trafico", "es"),
+        ("carteles", "es"),
+        ("lavar", "es"),
+        ('"laundering money"', "en"),  # phrase
+        ("launde*", "en"),          # prefix
+        ("Meridda~", "en"),         # fuzzy
+        ("scannrs~1/1", "en"),
+    ],
+)
+def test_analysis(lib: Library, docs: dict[str, int], query: str, doc: str) -> None:
+    hits = lib.search(query, kind="passage")
+    assert hits, query
+    assert hits[0].doc_id == docs[doc]
+    assert not lib.last_query_literal
+
+
+def test_cross_language_term_finds_both(lib: Library, docs: dict[str, int]) -> None:
+    assert {d for _, d in kinds(lib, "Mérida", "passage")} == set(docs.values())
+    assert {d for _, d in kinds(lib, "Pena", "passage")} == set(docs.values())
+
+
+def test_boolean_operators(lib: Library, docs: dict[str, int]) -> None:
+    assert {d for _, d in kinds(lib, "Mérida AND cartels", "passage")} == {docs["en"]}
+    assert {d for _, d in kinds(lib, "Mérida NOT cartels", "passage")} == {docs["es"]}
+    assert {d for _, d in kinds(lib, "scanners OR fachada", "passage")} == set(docs.values())
+
+
+def test_phrase_is_ordered(lib: Library, docs: dict[str, int]) -> None:
+    assert lib.search('"money laundering"') == []
+
+
+def test_hit_offsets_point_at_matched_text(lib: Library, docs: dict[str, int]) -> None:
+    hits = lib.search("laundered OR Merida", kind="passage")
+    assert len(hits) == 2
+    for hit in hits:
+        text = lib.document_text(hit.doc_id)
+        assert text[hit.start : hit.end].lower() in {"laundering", "mérida"}
+        for start, end in hit.matches:
+            assert text[start:end].lower() in {"laundering", "mérida"}
+        assert "**" in hit.snippet
+
+
+def test_fields_tag_note_color_kind_doc(lib: Library, docs: dict[str, int]) -> None:
+    en = docs["en"]
+    s, e = lib.find_quote(en, "laundering money")
+    a1 = lib.add_annotation(en, s, e, ["Drugs/Fentanyl"], note="follow the banks", color="red")
+    s, e = lib.find_quote(en, "résumés")
+    a2 = lib.add_annotation(en, s, e, ["Drugs"], color="purple")
+    s, e = lib.find_quote(docs["es"], "cárteles")
+    a3 = lib.add_annotation(docs["es"], s, e, ["Crime"])
+
+    def ids(q: str) -> set[int | None]:
+        return {h.annotation_id for h in lib.search(q, kind="annotation")}
+
+    assert ids("tag:Drugs") == {a1.id, a2.id}           # hierarchical
+    assert ids("tag:Drugs/Fentanyl") == {a1.id}
+    assert ids("note:banks") == {a1.id}
+    assert ids("color:red") == {a1.id}
+    assert ids("colour:purple") == {a2.id}
+    assert ids("kind:annotation cartel") == {a3.id}
+    assert ids("doc:hearing") == {a1.id, a2.id}
+    assert ids("tag:crime OR tag:drugs/fentanyl") == {a1.id, a3.id}
+    annotation_hit = lib.search("tag:Drugs/Fentanyl")[0]
+    assert annotation_hit.tags == ("drugs", "drugs/fentanyl")
+    assert annotation_hit.to_json()["annotation_id"] == a1.id
+
+
+def test_date_ranges(lib: Library, docs: dict[str, int]) -> None:
+    assert {d for _, d in kinds(lib, "published:[2021-01-01 TO 2021-12-31]", "passage")} == {docs["en"]}
+    assert {d for _, d in kinds(lib, "published:[2022 TO 2024]", "passage")} == {docs["es"]}
+    lib.add_annotation(docs["en"], 0, 7)
+    assert len(lib.search("created:>2020", kind="annotation")) == 1
+    assert lib.search("created:<2000", kind="annotation") == []
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "(open", "close)", "Mérida)(", "tag:(", ":::", "x" * 900])
+def test_bad_queries_fall_back_or_explain(lib: Library, docs: dict[str, int], query: str) -> None:
+    try:
+        lib.search(query)
+    except KnownError as exc:
+        assert str(exc)
+    else:
+        pass  # a literal search that found nothing or something is fine
+
+
+def test_empty_and_too_long_queries_explain(lib: Library, docs: dict[str, int]) -> None:
+    with pytest.raises(KnownError, match="empty"):
+        lib.search("   ")
+    with pytest.raises(KnownError, match="empty"):
+        lib.search("tag:")
+    with pytest.raises(KnownError, match="too long"):
+        lib.search("word " * 400)
+    with pytest.raises(KnownError, match="too short"):
+        lib.search("m*")
+    hits = lib.search('"laundering money')
+    assert lib.last_query_literal and hits
+
+
+def test_new_highlight_searchable_and_deleted_gone(lib: Library, docs: dict[str, int]) -> None:
+    ann = lib.add_annotation(docs["en"], 0, 7, note="zebra")
+    assert [h.annotation_id for h in lib.search("note:zebra")] == [ann.id]
+    lib.delete_annotation(ann.id)
+    assert lib.search("note:zebra") == []
+    lib.delete_document(docs["es"])
+    assert lib.search("fachada") == []
+
+
+# -- repair ---------------------------------------------------------------------------
+
+def test_db_committed_but_index_not(project_path: Path, tmp_path: Path) -> None:
+    with Library.open(project_path) as lib:
+        doc = lib.import_file(corpus.write(tmp_path / "a.txt", EN)).id
+        assert doc is not None
+    # Simulate a crash after the database commit, before the index commit.
+    con = sqlite3.connect(project_path)
+    con.execute(
+        "INSERT INTO annotations (uuid, document_id, start, \"end\", quote, prefix, suffix, color, "
+        "note, created_at, updated_at) VALUES ('u', ?, 0, 7, 'Hearing', '', ' on', NULL, 'ghost', "
+        "'2024-01-01', '2024-01-01')",
+        (doc,),
+    )
+    con.execute("INSERT INTO index_outbox (kind, object_id) VALUES ('annotation', last_insert_rowid())")
+    con.commit()
+    con.close()
+    with Library.open(project_path) as lib:
+        assert lib.index_message and "caught up" in lib.index_message
+        assert len(lib.search("note:ghost")) == 1
+        assert lib.check() == []
+
+
+def test_index_folder_deleted(project_path: Path, tmp_path: Path) -> None:
+    with Library.open(project_path) as lib:
+        lib.import_file(corpus.write(tmp_path / "a.txt", EN))
+        folder = index_folder(lib.uuid)
+    shutil.rmtree(folder)
+    with Library.open(project_path) as lib:
+        assert lib.index_message and "missing" in lib.index_message
+        assert lib.search("Merida")
+        assert lib.check() == []
+
+
+def test_corrupt_segment_is_rebuilt(project_path: Path, tmp_path: Path) -> None:
+    with Library.open(project_path) as lib:
+        lib.import_file(corpus.write(tmp_path / "a.txt", EN))
+        folder = index_folder(lib.uuid)
+    for seg in folder.glob("*.seg"):
+        seg.write_bytes(b"\x00garbage" * 10)
+    for toc in folder.glob("_MAIN_*.toc"):
+        toc.write_bytes(toc.read_bytes()[:20])
+    with Library.open(project_path) as lib:
+        assert lib.index_message and "rebuilding" in lib.index_message
+        assert lib.search("Merida")
+        assert lib.check() == []
+
+
+def test_check_reports_stale_index(project_path: Path, tmp_path: Path) -> None:
+    with Library.open(project_path) as lib:
+        doc = lib.import_file(corpus.write(tmp_path / "a.txt", EN)).id
+        assert doc is not None
+        lib.add_annotation(doc, 0, 7)
+        # Write to the database behind the index's back (no outbox row).
+        con = sqlite3.connect(project_path)
+        con.execute("DELETE FROM annotations")
+        con.commit()
+        con.close()
+        problems = lib.check()
+        assert any("deleted annotation(s) still indexed" in p for p in problems)
+        lib.reindex()
+        assert lib.check() == []
+
+
+def test_background_writer(project_path: Path, tmp_path: Path) -> None:
+    lib = Library.open(project_path, background_index=True)
+    try:
+        doc = lib.import_file(corpus.write(tmp_path / "a.txt", EN)).id
+        assert doc is not None
+        lib.add_annotation(doc, 0, 7, note="quokka")
+        assert lib.wait_for_index(5)
+        assert len(lib.search("note:quokka")) == 1
+    finally:
+        lib.close()
