@@ -27,8 +27,9 @@ class SearchOps(LibraryCore):
         self._index = SearchIndex(index_folder(self.uuid))
         self._indexer = Indexer(self._project, self._index)
         if self._index.needs_rebuild:
-            self.index_message = self._index.repair_reason
-            self._indexer.rebuild()
+            reason = self._index.repair_reason
+            if self._indexer.rebuild():  # a new, empty project needs no announcement
+                self.index_message = reason
         pending = self._indexer.pending()
         if pending:
             self.index_message = f"search index caught up with {pending} pending change(s)"

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
 from app.errors import ImportFailed, KnownError
-from app.importers import docx, html, markdown, pdf, plaintext, pptx
 from app.importers.base import MB, Extracted, Limits, fail
 from app.importers.language import detect
 
 Extractor = Callable[[bytes, Path, Limits], Extracted]
 
-EXTRACTORS: dict[str, Extractor] = {
-    ".txt": plaintext.extract,
-    ".text": plaintext.extract,
-    ".md": markdown.extract,
-    ".markdown": markdown.extract,
-    ".html": html.extract,
-    ".htm": html.extract,
-    ".xhtml": html.extract,
-    ".docx": docx.extract,
-    ".pdf": pdf.extract,
-    ".pptx": pptx.extract,
+# Format modules load on first use: the heavy parsers stay off the CLI's start-up.
+EXTRACTORS: dict[str, str] = {
+    ".txt": "plaintext",
+    ".text": "plaintext",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".pptx": "pptx",
 }
 REFUSED = {
     ".docm": "a macro-enabled Word document (.docm); save it as .docx",
@@ -62,7 +63,8 @@ def read_file(path: Path, limits: Limits) -> bytes:
 
 def extract_file(path: Path, data: bytes, limits: Limits) -> Extracted:
     """Extract a file's text; every failure is an ``ImportFailed`` naming file and cause."""
-    extractor = EXTRACTORS[path.suffix.lower()]
+    module = importlib.import_module(f"app.importers.{EXTRACTORS[path.suffix.lower()]}")
+    extractor: Extractor = module.extract
     try:
         result = extractor(data, path, limits)
     except KnownError:
