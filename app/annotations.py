@@ -148,8 +148,12 @@ class AnnotationOps(LibraryCore):
         note: str | None = None,
         color: str | None = None,
         clear_color: bool = False,
+        updated_at: datetime | None = None,
     ) -> AnnotationInfo:
-        """Change a highlight's tags (replacing them), note or colour."""
+        """Change a highlight's tags (replacing them), note or colour.
+
+        ``updated_at`` is for undo, which puts the old time back too.
+        """
         checked = check_color(color)
         with self._tx() as s:
             a = s.get(Annotation, annotation_id)
@@ -161,7 +165,7 @@ class AnnotationOps(LibraryCore):
                 a.note = note
             if checked is not None or clear_color:
                 a.color = checked
-            a.updated_at = now()
+            a.updated_at = updated_at or now()
             self._queue_index(s, "annotation", [a.id])
             doc_id = a.document_id
         self._changed(
@@ -186,6 +190,11 @@ class AnnotationOps(LibraryCore):
         self._changed(Changes(annotations=True, tags=True, briefings=bool(snap.items),
                               doc_ids=frozenset({doc_id})))
         return self.annotation(int(str(snap.row["id"])))
+
+    def raw_color(self, annotation_id: int) -> str | None:
+        """The highlight's own colour (None: it follows its first tag)."""
+        with self._read() as s:
+            return s.scalar(select(Annotation.color).where(Annotation.id == annotation_id))
 
     def annotation_count(self) -> int:
         with self._read() as s:

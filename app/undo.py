@@ -1,0 +1,224 @@
+"""Undoable edits as plain objects, so undo/redo is testable without Qt.
+
+Each command's first ``redo`` performs the edit; later ones put back the exact
+state captured after it (same ids), and ``undo`` puts back the state before.
+The window wraps these in ``QUndoCommand``s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from app.annotations import AnnotationSnapshot
+    from app.briefings import BriefingState
+    from app.documents import DocumentSnapshot
+    from app.library import Library
+    from app.tags import TagState
+
+
+class Command(Protocol):
+    text: str
+
+    def redo(self, lib: Library) -> None: ...
+
+    def undo(self, lib: Library) -> None: ...
+
+
+@dataclass
+class AddAnnotation:
+    doc_id: int
+    start: int
+    end: int
+    tags: list[str]
+    note: str = ""
+    color: str | None = None
+    text: str = "Add highlight"
+    annotation_id: int | None = None
+    _snapshot: AnnotationSnapshot | None = None
+    _tags_before: TagState | None = None
+    _tags_after: TagState | None = None
+
+    def redo(self, lib: Library) -> None:
+        if self._snapshot is None:
+            self._tags_before = lib.tag_state()
+            ann = lib.add_annotation(self.doc_id, self.start, self.end, self.tags,
+                                     note=self.note, color=self.color)
+            self.annotation_id = ann.id
+            self._tags_after = lib.tag_state()
+        else:
+            lib.restore_annotation(self._snapshot)
+            _restore_tags(lib, self._tags_after)
+
+    def undo(self, lib: Library) -> None:
+        assert self.annotation_id is not None
+        self._snapshot = lib.delete_annotation(self.annotation_id)
+        # Tags this highlight created go too; other highlights' links are as they were.
+        _restore_tags(lib, self._tags_before)
+
+
+def _restore_tags(lib: Library, state: TagState | None) -> None:
+    if state is not None and lib.tag_state() != state:
+        lib.restore_tag_state(state)
+
+
+@dataclass
+class UpdateAnnotation:
+    annotation_id: int
+    tags: list[str] | None = None
+    note: str | None = None
+    color: str | None = None
+    clear_color: bool = False
+    text: str = "Edit highlight"
+    _before: dict[str, Any] = field(default_factory=dict)
+    _tags_before: TagState | None = None
+    _tags_after: TagState | None = None
+    _stamp: datetime | None = None
+
+    def redo(self, lib: Library) -> None:
+        first = self._tags_after is None
+        if first:
+            self._tags_before = lib.tag_state()
+        current = lib.annotation(self.annotation_id)
+        raw = lib.raw_color(self.annotation_id)
+        self._before = {"tags": list(current.tags), "note": current.note, "color": raw,
+                        "updated_at": current.updated_at}
+        done = lib.update_annotation(self.annotation_id, tags=self.tags, note=self.note,
+                                     color=self.color, clear_color=self.clear_color,
+                                     updated_at=None if first else self._stamp)
+        if first:
+            self._stamp = done.updated_at
+            self._tags_after = lib.tag_state()
+        else:
+            _restore_tags(lib, self._tags_after)
+
+    def undo(self, lib: Library) -> None:
+        before = self._before
+        lib.update_annotation(self.annotation_id, tags=before["tags"], note=before["note"],
+                              color=before["color"], clear_color=before["color"] is None,
+                              updated_at=before["updated_at"])
+        _restore_tags(lib, self._tags_before)
+
+
+@dataclass
+class DeleteAnnotation:
+    annotation_id: int
+    text: str = "Delete highlight"
+    _snapshot: AnnotationSnapshot | None = None
+
+    def redo(self, lib: Library) -> None:
+        self._snapshot = lib.delete_annotation(self.annotation_id)
+
+    def undo(self, lib: Library) -> None:
+        assert self._snapshot is not None
+        lib.restore_annotation(self._snapshot)
+
+
+@dataclass
+class TagEdit:
+    """Rename, merge, re-parent, recolour or delete tags: undone by restoring the tree."""
+
+    text: str
+    action: Callable[[Library], object]
+    _before: TagState | None = None
+    _after: TagState | None = None
+
+    def redo(self, lib: Library) -> None:
+        if self._after is None:
+            self._before = lib.tag_state()
+            self.action(lib)
+            self._after = lib.tag_state()
+        else:
+            lib.restore_tag_state(self._after)
+
+    def undo(self, lib: Library) -> None:
+        assert self._before is not None
+        lib.restore_tag_state(self._before)
+
+
+@dataclass
+class DeleteDocument:
+    doc_id: int
+    text: str = "Delete document"
+    _snapshot: DocumentSnapshot | None = None
+
+    def redo(self, lib: Library) -> None:
+        self._snapshot = lib.delete_document(self.doc_id)
+
+    def undo(self, lib: Library) -> None:
+        assert self._snapshot is not None
+        lib.restore_document(self._snapshot)
+
+
+@dataclass
+class UpdateDocument:
+    doc_id: int
+    fields: dict[str, str | None]
+    text: str = "Edit document details"
+    _before: dict[str, str | None] = field(default_factory=dict)
+
+    def redo(self, lib: Library) -> None:
+        doc = lib.document(self.doc_id)
+        self._before = {k: getattr(doc, k) for k in self.fields}
+        lib.update_document(self.doc_id, **self.fields)
+
+    def undo(self, lib: Library) -> None:
+        lib.update_document(self.doc_id, **self._before)
+
+
+@dataclass
+class BriefingEdit:
+    """Any edit inside one briefing, undone by restoring its captured state."""
+
+    text: str
+    briefing_id: int
+    action: Callable[[Library], object]
+    _before: BriefingState | None = None
+    _after: BriefingState | None = None
+
+    def redo(self, lib: Library) -> None:
+        if self._after is None:
+            self._before = lib.briefing_state(self.briefing_id)
+            self.action(lib)
+            self._after = lib.briefing_state(self.briefing_id)
+        else:
+            lib.restore_briefing_state(self._after)
+
+    def undo(self, lib: Library) -> None:
+        assert self._before is not None
+        lib.restore_briefing_state(self._before)
+
+
+@dataclass
+class CreateBriefing:
+    title: str
+    text: str = "New briefing"
+    briefing_id: int | None = None
+    _state: BriefingState | None = None
+
+    def redo(self, lib: Library) -> None:
+        if self._state is None:
+            self.briefing_id = lib.create_briefing(self.title).id
+        else:
+            lib.restore_briefing_state(self._state)
+
+    def undo(self, lib: Library) -> None:
+        assert self.briefing_id is not None
+        self._state = lib.delete_briefing(self.briefing_id)
+
+
+@dataclass
+class DeleteBriefing:
+    briefing_id: int
+    text: str = "Delete briefing"
+    _state: BriefingState | None = None
+
+    def redo(self, lib: Library) -> None:
+        self._state = lib.delete_briefing(self.briefing_id)
+
+    def undo(self, lib: Library) -> None:
+        assert self._state is not None
+        lib.restore_briefing_state(self._state)
