@@ -144,6 +144,7 @@ class AnnotationOps(LibraryCore):
     def update_annotation(
         self,
         annotation_id: int,
+        *,
         tags: tuple[str, ...] | list[str] | None = None,
         note: str | None = None,
         color: str | None = None,

@@ -48,6 +48,11 @@ def write_markdown(memo: Memo, target: Path, template: Path | None = None) -> No
 
 
 def write_html(memo: Memo, target: Path, template: Path | None = None) -> None:
+    target.write_text(render_html(memo), encoding="utf-8")
+
+
+def render_html(memo: Memo) -> str:
+    """The memo as one HTML page (also the window's live preview)."""
     e = html.escape
     parts = [
         "<!DOCTYPE html>",
@@ -94,4 +99,4 @@ def write_html(memo: Memo, target: Path, template: Path | None = None) -> None:
     if memo.classification:
         parts.append(f'<p class="classification">{e(xml_safe(memo.classification))}</p>')
     parts.append("</body></html>")
-    target.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    return "\n".join(parts) + "\n"

@@ -40,9 +40,9 @@ def test_delete_annotation(lib: Library, text_doc: int) -> None:
 def test_tag_edits(lib: Library, text_doc: int) -> None:
     lib.add_annotation(text_doc, 0, 9, ["Drugs/Fentanyl"])
     lib.add_annotation(text_doc, 10, 19, ["Narcotics"])
-    cycle(lib, undo.TagEdit("Rename", lambda l: l.rename_tag("Drugs", "Substances")))
-    cycle(lib, undo.TagEdit("Merge", lambda l: l.merge_tags("Narcotics", "Substances")))
-    cycle(lib, undo.TagEdit("Delete", lambda l: l.delete_tag("Substances")))
+    cycle(lib, undo.TagEdit("Rename", lambda lb: lb.rename_tag("Drugs", "Substances")))
+    cycle(lib, undo.TagEdit("Merge", lambda lb: lb.merge_tags("Narcotics", "Substances")))
+    cycle(lib, undo.TagEdit("Delete", lambda lb: lb.delete_tag("Substances")))
 
 
 def test_document_edits(lib: Library, text_doc: int) -> None:
@@ -57,6 +57,6 @@ def test_briefing_edits(lib: Library, text_doc: int) -> None:
     cycle(lib, create)
     bid = create.briefing_id
     assert bid is not None
-    cycle(lib, undo.BriefingEdit("Add", bid, lambda l: l.add_items(bid, [ann.id], section="S")))
-    cycle(lib, undo.BriefingEdit("Header", bid, lambda l: l.update_briefing(bid, subject="X")))
+    cycle(lib, undo.BriefingEdit("Add", bid, lambda lb: lb.add_items(bid, [ann.id], section="S")))
+    cycle(lib, undo.BriefingEdit("Header", bid, lambda lb: lb.update_briefing(bid, subject="X")))
     cycle(lib, undo.DeleteBriefing(bid))

@@ -1,0 +1,96 @@
+"""Highlights of the current document, or every excerpt under a selected tag."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import AnnotationInfo
+from ui.models import ID_ROLE, SORT_ROLE, AnnotationModel
+
+
+class AnnotationPanel(QWidget):
+    annotation_selected = Signal(int)
+    open_requested = Signal(int, int)  # doc id, annotation id
+    mode_cleared = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = AnnotationModel()
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self.title = QLabel("Highlights")
+        self.title.setObjectName("annotationListTitle")
+        self.back = QPushButton("Back to document")
+        self.back.setVisible(False)
+        self.back.clicked.connect(self.mode_cleared.emit)
+        self.filter = QLineEdit()
+        self.filter.setObjectName("annotationFilter")
+        self.filter.setPlaceholderText("Filter highlights…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.view = QTableView()
+        self.view.setObjectName("annotationList")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setDragEnabled(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.view.setMinimumHeight(150)
+        self.view.doubleClicked.connect(self._on_double)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.back)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.view)
+
+    def show_annotations(self, title: str, annotations: list[AnnotationInfo], tag_mode: bool) -> None:
+        self.title.setText(title)
+        self.back.setVisible(tag_mode)
+        self.model.set_rows(annotations)
+
+    def select(self, annotation_id: int) -> None:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(ID_ROLE) == annotation_id:
+                self.view.selectionModel().blockSignals(True)
+                self.view.setCurrentIndex(index)
+                self.view.selectionModel().blockSignals(False)
+                self.view.scrollTo(index)
+                return
+
+    def selected_ids(self) -> list[int]:
+        rows = {i.row() for i in self.view.selectionModel().selectedRows()}
+        return [int(self.proxy.index(r, 0).data(ID_ROLE)) for r in sorted(rows)]
+
+    def _record(self, index: QModelIndex) -> AnnotationInfo:
+        return self.model.record(self.proxy.mapToSource(index).row())
+
+    def _on_current(self, index: QModelIndex, _previous: QModelIndex) -> None:
+        if index.isValid():
+            self.annotation_selected.emit(self._record(index).id)
+
+    def _on_double(self, index: QModelIndex) -> None:
+        if index.isValid():
+            ann = self._record(index)
+            self.open_requested.emit(ann.doc_id, ann.id)

@@ -1,0 +1,105 @@
+"""The library: documents with title, dates and highlight counts; drop files here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from app.domain import DocumentInfo
+from ui.models import ID_ROLE, SORT_ROLE, DocumentModel
+
+
+class LibraryPanel(QWidget):
+    document_selected = Signal(int)
+    files_dropped = Signal(list)  # list[Path]
+    edit_requested = Signal(int)
+    delete_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.model = DocumentModel()
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self.filter = QLineEdit()
+        self.filter.setObjectName("libraryFilter")
+        self.filter.setPlaceholderText("Filter documents…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.view = QTableView()
+        self.view.setObjectName("libraryView")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().hide()
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.view.activated.connect(self._on_activated)
+        self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._on_activated(cur))
+        for text, shortcut, slot in (
+            ("Edit details…", "F2", self._edit),
+            ("Delete document…", QKeySequence.StandardKey.Delete, self._delete),
+        ):
+            action = QAction(text, self.view)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(slot)
+            self.view.addAction(action)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.view)
+
+    def set_documents(self, docs: list[DocumentInfo]) -> None:
+        current = self.current_id()
+        self.model.set_rows(docs)
+        if current is not None:
+            self.select(current, emit=False)
+
+    def current_id(self) -> int | None:
+        index = self.view.currentIndex()
+        return int(index.data(ID_ROLE)) if index.isValid() else None
+
+    def select(self, doc_id: int, emit: bool = True) -> None:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(ID_ROLE) == doc_id:
+                blocker = self.view.selectionModel().blockSignals(not emit)
+                self.view.setCurrentIndex(index)
+                self.view.selectionModel().blockSignals(blocker)
+                return
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.document_selected.emit(int(index.data(ID_ROLE)))
+
+    def _edit(self) -> None:
+        doc_id = self.current_id()
+        if doc_id is not None:
+            self.edit_requested.emit(doc_id)
+
+    def _delete(self) -> None:
+        doc_id = self.current_id()
+        if doc_id is not None:
+            self.delete_requested.emit(doc_id)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.files_dropped.emit(paths)

@@ -1,0 +1,570 @@
+"""The main window: library | reader | inspector, with tags, highlights, search, briefings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from app import undo
+from app.domain import Changes
+from app.errors import KnownError
+from app.importers import SUPPORTED
+from app.library import Library
+from storage.index import IndexHit
+from ui import dialogs
+from ui.annotation_panel import AnnotationPanel
+from ui.bridge import LibraryBridge
+from ui.briefing_panel import BriefingPanel
+from ui.inspector import Inspector
+from ui.library_panel import LibraryPanel
+from ui.reader_view import ReaderPanel
+from ui.settings import Settings
+from ui.tag_picker import TagPicker
+from ui.undo_commands import LibraryCommand
+from ui.workers import Progress, Worker, run_with_progress
+
+EXPORT_FILTER = "Word memo (*.docx);;Markdown (*.md);;Web page (*.html);;PDF (*.pdf)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, lib: Library, settings: Settings) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.settings = settings
+        self.lib = lib
+        self.bridge = LibraryBridge(lib, self)
+        self.undo_stack = QUndoStack(self)
+        self.doc_id: int | None = None
+        self.tag_filter: str | None = None
+        self.last_tags: list[str] = []
+        self.picker: TagPicker | None = None
+        self.worker: Worker | None = None
+
+        self.library = LibraryPanel()
+        self.reader = ReaderPanel()
+        self.inspector = Inspector()
+        self.tags = self._tags_panel()
+        self.highlights = AnnotationPanel()
+        from ui.search_panel import SearchPanel
+
+        self.search = SearchPanel()
+        self.briefings = BriefingPanel()
+        self.setCentralWidget(self.reader)
+        self._docks()
+        self._actions()
+        self._connect()
+        self.resize(1400, 880)
+        self.attach(lib)
+        geometry, state = settings.geometry(), settings.state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    # -- building ----------------------------------------------------------------
+    def _tags_panel(self) -> QWidget:
+        from ui.tag_panel import TagPanel
+
+        return TagPanel()
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _docks(self) -> None:
+        left, right, bottom = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
+                               Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.library_dock = self._dock("Library", "libraryDock", self.library, left)
+        self.tags_dock = self._dock("Tags", "tagsDock", self.tags, left)
+        self.inspector_dock = self._dock("Highlight", "inspectorDock", self.inspector, right)
+        self.search_dock = self._dock("Search", "searchDock", self.search, right)
+        self.briefings_dock = self._dock("Briefings", "briefingsDock", self.briefings, right)
+        self.highlights_dock = self._dock("Highlights", "highlightsDock", self.highlights, bottom)
+        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
+        self.splitDockWidget(self.inspector_dock, self.search_dock, Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.search_dock, self.briefings_dock)
+        self.search_dock.raise_()
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([self.library_dock, self.inspector_dock], [360, 420], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.inspector_dock, self.search_dock], [300, 560], Qt.Orientation.Vertical)
+        self.resizeDocks([self.highlights_dock], [200], Qt.Orientation.Vertical)
+
+    def _action(self, text: str, slot: Callable[[], object],
+                shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
+                context: QWidget | None = None, name: str = "") -> QAction:
+        action = QAction(text, context or self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if context is not None:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            context.addAction(action)
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(slot)
+        return action
+
+    def _actions(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        file.addAction(self._action("&New Project…", self.new_project, QKeySequence.StandardKey.New))
+        file.addAction(self._action("&Open Project…", self.open_project_dialog,
+                                    QKeySequence.StandardKey.Open))
+        self.recent_menu = file.addMenu("Open &Recent")
+        file.addSeparator()
+        self.import_action = self._action("&Import Files…", self.import_dialog, "Ctrl+I", name="importAction")
+        file.addAction(self.import_action)
+        file.addAction(self._action("Import &Folder…", self.import_folder_dialog, "Ctrl+Shift+I"))
+        file.addSeparator()
+        file.addAction(self._action("Set Default Memo &Template…", self.choose_template))
+        file.addAction(self._action("Re&build Search Index", self.reindex))
+        file.addSeparator()
+        file.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo),
+                                       QKeySequence("Ctrl+Shift+Z")])
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        edit.addSeparator()
+        view = self.reader.view
+        self.highlight_action = self._action("&Highlight Selection…", self.highlight_selection, "H", view,
+                                             "highlightAction")
+        self.highlight_action.setToolTip("Highlight the selected text and tag it (H)")
+        edit.addAction(self.highlight_action)
+        self.reapply_action = self._action("Highlight with &Last Tag", self.reapply_last_tag, "R", view,
+                                           "reapplyAction")
+        edit.addAction(self.reapply_action)
+        for n in range(1, 10):
+            self._action(f"Favourite tag {n}", partial(self.apply_favourite, n), str(n), view)
+        edit.addAction(self._action("Edit Document &Details…", self.edit_current_document, "Ctrl+Shift+E"))
+
+        go = bar.addMenu("&View")
+        go.addAction(self._action("&Find…", self.focus_search, QKeySequence.StandardKey.Find))
+        go.addAction(self._action("Find (quick)", self.focus_search, "Ctrl+K"))
+        for dock in (self.library_dock, self.tags_dock, self.inspector_dock, self.search_dock,
+                     self.briefings_dock, self.highlights_dock):
+            go.addAction(dock.toggleViewAction())
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&About Dossier", self.about))
+
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.addAction(self.import_action)
+        toolbar.addAction(self.highlight_action)
+        toolbar.addAction(self.undo_action)
+        toolbar.addAction(self.redo_action)
+        self._refresh_recent()
+
+    def _connect(self) -> None:
+        self.bridge.changed.connect(self._on_changed)
+        self.library.document_selected.connect(self.show_document)
+        self.library.files_dropped.connect(self.import_paths)
+        self.library.edit_requested.connect(self.edit_document)
+        self.library.delete_requested.connect(self.delete_document)
+        self.reader.view.annotation_clicked.connect(self.select_annotation)
+        self.inspector.command_requested.connect(self.push)
+        self.inspector.open_requested.connect(self.open_annotation)
+        self.highlights.annotation_selected.connect(self._on_list_selected)
+        self.highlights.open_requested.connect(self.open_annotation)
+        self.highlights.mode_cleared.connect(self.clear_tag_filter)
+        self.tags.tag_selected.connect(self.show_tag)  # type: ignore[attr-defined]
+        self.tags.rename_requested.connect(  # type: ignore[attr-defined]
+            lambda old, new: self.push(undo.TagEdit("Rename tag", lambda lib: lib.rename_tag(old, new))))
+        self.tags.reparent_requested.connect(  # type: ignore[attr-defined]
+            lambda path, parent: self.push(undo.TagEdit("Move tag",
+                                                        lambda lib: lib.reparent_tag(path, parent or None))))
+        self.tags.merge_requested.connect(self.merge_tag)  # type: ignore[attr-defined]
+        self.tags.delete_requested.connect(self.delete_tag)  # type: ignore[attr-defined]
+        self.tags.color_requested.connect(self.recolor_tag)  # type: ignore[attr-defined]
+        self.search.hit_activated.connect(self.open_hit)
+        self.search.failed.connect(lambda msg: self.statusBar().showMessage(msg, 5000))
+        self.briefings.command_requested.connect(self.push)
+        self.briefings.export_requested.connect(self.export_dialog)
+        self.briefings.new_from_query.connect(self.new_briefing_from_query)
+        self.reader.view.addAction(self.highlight_action)
+
+    # -- project -------------------------------------------------------------------
+    def attach(self, lib: Library) -> None:
+        """Show ``lib`` in every panel (at start and after opening another project)."""
+        self.lib = lib
+        self.bridge.detach()
+        self.bridge = LibraryBridge(lib, self)
+        self.bridge.changed.connect(self._on_changed)
+        self.undo_stack.clear()
+        self.doc_id = None
+        self.tag_filter = None
+        self.search.set_library(lib)
+        self.briefings.set_library(lib)
+        self.reader.show_placeholder()
+        self.inspector.show_annotation(None)
+        self._on_changed(Changes(documents=True, annotations=True, tags=True, briefings=True))
+        self.setWindowTitle(f"{lib.path.stem} — Dossier")
+        self.settings.add_recent(lib.path)
+        self._refresh_recent()
+        message = lib.index_message or f"Opened {lib.path}"
+        self.statusBar().showMessage(message, 8000)
+        docs = lib.documents()
+        if docs:
+            self.show_document(docs[-1].id)
+            self.library.select(docs[-1].id, emit=False)
+
+    def open_project(self, path: Path) -> bool:
+        try:
+            lib = Library.open(path, background_index=True)
+        except KnownError as exc:
+            dialogs.show_error(self, "Cannot open project", str(exc))
+            return False
+        old = self.lib
+        self.attach(lib)
+        old.close()
+        return True
+
+    def new_project(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "New project", str(Path.home() / "Untitled.dossier"),
+                                              "Dossier projects (*.dossier)")
+        if name:
+            path = Path(name).with_suffix(".dossier")
+            if path.exists():
+                dialogs.show_error(self, "New project", f"{path} already exists; open it instead.")
+                return
+            self.open_project(path)
+
+    def open_project_dialog(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Open project", str(Path.home()),
+                                              "Dossier projects (*.dossier);;All files (*)")
+        if name:
+            self.open_project(Path(name))
+
+    def _refresh_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent_projects():
+            self.recent_menu.addAction(str(path), partial(self.open_project, path))
+        self.recent_menu.setEnabled(bool(self.recent_menu.actions()))
+
+    # -- undo --------------------------------------------------------------------------
+    def push(self, command: undo.Command) -> bool:
+        wrapped = LibraryCommand(self.lib, command)
+        self.undo_stack.push(wrapped)
+        if wrapped.error is not None:
+            self.statusBar().showMessage(str(wrapped.error), 8000)
+            dialogs.show_error(self, command.text, str(wrapped.error))
+            return False
+        return True
+
+    # -- refresh -----------------------------------------------------------------------
+    def _on_changed(self, changes: Changes) -> None:
+        lib = self.lib
+        if changes.documents or changes.annotations:
+            docs = lib.documents()
+            self.library.set_documents(docs)
+            if self.doc_id is not None and self.doc_id not in {d.id for d in docs}:
+                self.doc_id = None
+                self.reader.show_placeholder()
+            elif self.doc_id is not None and self.doc_id in changes.doc_ids and changes.documents:
+                self.reader.set_header(lib.document(self.doc_id))
+        if changes.tags:
+            tags = lib.tags()
+            self.tags.set_tags(tags)  # type: ignore[attr-defined]
+            self.inspector.set_tag_names([t.path for t in tags])
+            self.search.set_filters(tags, lib.documents())
+        elif changes.documents:
+            self.search.set_filters(lib.tags(), lib.documents())
+        if changes.annotations or changes.tags or changes.documents:
+            if self.doc_id is not None:
+                self.reader.view.set_annotations(lib.annotations(self.doc_id))
+            self._refresh_highlight_list()
+            current = self.inspector.annotation
+            if current is not None:
+                self.select_annotation(current.id, scroll=False)
+        if changes.briefings or changes.annotations or changes.documents:
+            self.briefings.refresh()
+
+    def _refresh_highlight_list(self) -> None:
+        if self.tag_filter is not None:
+            try:
+                rows = self.lib.annotations(tag=self.tag_filter)
+            except KnownError:
+                self.tag_filter = None
+                rows = []
+            else:
+                self.highlights.show_annotations(f"Excerpts tagged {self.tag_filter}", rows, True)
+                return
+        rows = self.lib.annotations(self.doc_id) if self.doc_id is not None else []
+        self.highlights.show_annotations("Highlights in this document", rows, False)
+
+    # -- documents and highlights --------------------------------------------------------
+    def show_document(self, doc_id: int) -> None:
+        if doc_id == self.doc_id:
+            return
+        try:
+            doc = self.lib.document(doc_id)
+        except KnownError:
+            return
+        self.doc_id = doc_id
+        self.reader.show_document(doc, self.lib.document_text(doc_id), self.lib.document_structure(doc_id),
+                                  self.lib.annotations(doc_id))
+        self.library.select(doc_id, emit=False)
+        if self.tag_filter is None:
+            self._refresh_highlight_list()
+
+    def select_annotation(self, annotation_id: int, scroll: bool = False) -> None:
+        try:
+            ann = self.lib.annotation(annotation_id)
+        except KnownError:
+            self.inspector.show_annotation(None)
+            return
+        self.inspector.show_annotation(ann, self.lib.raw_color(annotation_id))
+        self.highlights.select(annotation_id)
+        if scroll and ann.doc_id == self.doc_id:
+            self.reader.view.show_span(ann.start, ann.end)
+
+    def _on_list_selected(self, annotation_id: int) -> None:
+        self.select_annotation(annotation_id)
+
+    def open_annotation(self, doc_id: int, annotation_id: int) -> None:
+        self.show_document(doc_id)
+        self.select_annotation(annotation_id, scroll=True)
+
+    def open_hit(self, hit: IndexHit) -> None:
+        self.show_document(hit.doc_id)
+        self.reader.view.mark_matches(list(hit.matches))
+        self.reader.view.show_span(hit.start, hit.end)
+        if hit.annotation_id:
+            self.select_annotation(hit.annotation_id)
+
+    def _selection(self) -> tuple[int, int, int] | None:
+        span = self.reader.view.selected_span()
+        if span is None or self.doc_id is None:
+            self.statusBar().showMessage("Select some text in the reader first.", 4000)
+            return None
+        return self.doc_id, span[0], span[1]
+
+    def highlight_selection(self) -> None:
+        target = self._selection()
+        if target is None:
+            return
+        doc_id, start, end = target
+        self.picker = TagPicker(self.lib.tags(), self.reader.view.text[start:end], self)
+        picker = self.picker
+
+        def done() -> None:
+            self._highlight(doc_id, start, end, picker.chosen, note=picker.note, color=picker.color)
+
+        picker.accepted.connect(done)
+        picker.open()
+        picker.filter.setFocus()
+
+    def _highlight(self, doc_id: int, start: int, end: int, tags: list[str], *, note: str = "",
+                   color: str | None = None) -> None:
+        command = undo.AddAnnotation(doc_id, start, end, tags, note=note, color=color)
+        if self.push(command):
+            if tags:
+                self.last_tags = tags
+                for tag in reversed(tags):
+                    self.settings.remember_tag(tag)
+            if command.annotation_id is not None:
+                self.select_annotation(command.annotation_id)
+            cursor = self.reader.view.textCursor()
+            cursor.clearSelection()
+            self.reader.view.setTextCursor(cursor)
+
+    def reapply_last_tag(self) -> None:
+        target = self._selection()
+        if target is not None:
+            self._highlight(*target, list(self.last_tags))
+
+    def apply_favourite(self, number: int) -> None:
+        favourites = self.settings.favourite_tags()
+        if number > len(favourites):
+            self.statusBar().showMessage(f"No favourite tag {number} yet: tags you use become 1–9.", 4000)
+            return
+        target = self._selection()
+        if target is not None:
+            self._highlight(*target, [favourites[number - 1]])
+
+    def edit_current_document(self) -> None:
+        if self.doc_id is not None:
+            self.edit_document(self.doc_id)
+
+    def edit_document(self, doc_id: int) -> None:
+        values = dialogs.MetadataDialog.ask(self, self.lib.document(doc_id))
+        if values is not None:
+            if not values.get("title"):
+                dialogs.show_error(self, "Document details", "A document needs a title.")
+                return
+            self.push(undo.UpdateDocument(doc_id, values))
+
+    def delete_document(self, doc_id: int) -> None:
+        doc = self.lib.document(doc_id)
+        text = (f"Delete “{doc.title}” and its {doc.annotation_count} highlight(s)? "
+                "Briefing excerpts from it go too. You can undo this.")
+        if dialogs.confirm(self, "Delete document", text):
+            self.push(undo.DeleteDocument(doc_id, text=f"Delete “{doc.title}”"))
+
+    # -- tags ------------------------------------------------------------------------------
+    def show_tag(self, path: str) -> None:
+        self.tag_filter = path
+        self._refresh_highlight_list()
+
+    def clear_tag_filter(self) -> None:
+        self.tag_filter = None
+        self._refresh_highlight_list()
+
+    def merge_tag(self, path: str) -> None:
+        others = [t.path for t in self.lib.tags() if t.path != path and not t.path.startswith(path + "/")]
+        into = dialogs.ask_item(self, "Merge tag", f"Merge “{path}” into:", others)
+        if into:
+            self.push(undo.TagEdit("Merge tags", lambda lib: lib.merge_tags(path, into)))
+
+    def delete_tag(self, path: str) -> None:
+        if dialogs.confirm(self, "Delete tag", f"Delete the tag “{path}” and the tags under it? "
+                           "Highlights stay, without these tags. You can undo this."):
+            self.push(undo.TagEdit("Delete tag", lambda lib: lib.delete_tag(path)))
+
+    def recolor_tag(self, path: str) -> None:
+        from app.domain import PALETTE
+
+        color = dialogs.ask_item(self, "Tag colour", f"Colour for “{path}”:", list(PALETTE))
+        if color:
+            self.push(undo.TagEdit("Change tag colour", lambda lib: lib.set_tag_color(path, color)))
+
+    # -- search and briefings ------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search_dock.show()
+        self.search_dock.raise_()
+        self.search.box.setFocus()
+        self.search.box.selectAll()
+
+    def new_briefing_from_query(self) -> None:
+        query = dialogs.ask_text(self, "New briefing", "Tag or search (e.g. tag:Drugs or merida funding):",
+                                 f"tag:{self.tag_filter}" if self.tag_filter else "")
+        if not query:
+            return
+        create = undo.CreateBriefing(f"Briefing: {query}")
+        self.undo_stack.beginMacro("New briefing from search")
+        ok = self.push(create)
+        if ok and create.briefing_id is not None:
+            bid = create.briefing_id
+            self.push(undo.BriefingEdit("Add excerpts", bid, lambda lib: lib.brief_from_query(bid, query)))
+        self.undo_stack.endMacro()
+        if create.briefing_id is not None:
+            self.briefings_dock.show()
+            self.briefings_dock.raise_()
+            self.briefings.refresh(select=create.briefing_id)
+
+    def export_dialog(self, briefing_id: int) -> None:
+        title = self.lib.briefing(briefing_id).title
+        name, _ = QFileDialog.getSaveFileName(self, "Export briefing", str(Path.home() / f"{title}.docx"),
+                                              EXPORT_FILTER)
+        if name:
+            self.export_to(briefing_id, Path(name))
+
+    def export_to(self, briefing_id: int, target: Path) -> Worker:
+        if not target.suffix:
+            target = target.with_suffix(".docx")
+
+        def job(progress: Progress) -> Path:
+            progress(0, 1, target.name)
+            return self.lib.export_briefing(briefing_id, target)
+
+        worker = run_with_progress(self, "Exporting briefing", job)
+        worker.succeeded.connect(lambda path: self.statusBar().showMessage(f"Wrote {path}", 8000))
+        worker.failed.connect(lambda msg: dialogs.show_error(self, "Export failed", msg))
+        self.worker = worker
+        return worker
+
+    def choose_template(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Default memo template", str(Path.home()),
+                                              "Word documents (*.docx)")
+        if name:
+            self.lib.set_default_template(Path(name))
+            self.statusBar().showMessage(f"Memos now use {name}", 6000)
+
+    # -- import and index -----------------------------------------------------------------
+    def import_dialog(self) -> None:
+        patterns = " ".join(f"*{s}" for s in SUPPORTED)
+        names, _ = QFileDialog.getOpenFileNames(self, "Import documents", str(Path.home()),
+                                                f"Documents ({patterns});;All files (*)")
+        if names:
+            self.import_paths([Path(n) for n in names])
+
+    def import_folder_dialog(self) -> None:
+        name = QFileDialog.getExistingDirectory(self, "Import a folder", str(Path.home()))
+        if name:
+            self.import_paths([Path(name)])
+
+    def import_paths(self, paths: list[Path]) -> Worker:
+        lib = self.lib
+
+        def job(progress: Progress) -> list[object]:
+            return list(lib.import_many(paths, recursive=True,
+                                        progress=lambda done, total, path: progress(done, total, path.name)))
+
+        worker = run_with_progress(self, "Importing documents", job)
+        worker.succeeded.connect(self._on_imported)
+        worker.failed.connect(lambda msg: dialogs.show_error(self, "Import failed", msg))
+        self.worker = worker
+        return worker
+
+    def _on_imported(self, results: list[object]) -> None:
+        from app.domain import ImportResult
+
+        done = [r for r in results if isinstance(r, ImportResult)]
+        imported = [r for r in done if r.status == "imported"]
+        duplicates = [r for r in done if r.status == "duplicate"]
+        errors = [r for r in done if r.status == "error"]
+        self.statusBar().showMessage(
+            f"Imported {len(imported)}, {len(duplicates)} already here, {len(errors)} failed", 10000)
+        if imported and imported[-1].id is not None:
+            self.show_document(imported[-1].id)
+        if errors:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Some files were not imported",
+                              f"{len(errors)} file(s) could not be imported.", parent=self)
+            box.setObjectName("importErrors")
+            box.setDetailedText("\n".join(r.error or r.path for r in errors))
+            box.open()
+
+    def reindex(self) -> Worker:
+        lib = self.lib
+        worker = run_with_progress(self, "Rebuilding the search index",
+                                   lambda progress: lib.reindex(lambda d, t: progress(d, t, "")))
+        worker.succeeded.connect(lambda n: self.statusBar().showMessage(f"Search index rebuilt: {n} records"))
+        worker.failed.connect(lambda msg: dialogs.show_error(self, "Rebuild failed", msg))
+        self.worker = worker
+        return worker
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About Dossier",
+                          "<b>Dossier</b><br>Highlight and tag your sources, find anything again, "
+                          "and export briefing memos in which every excerpt cites its source.")
+
+    # -- closing -------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.worker is not None and self.worker.isRunning():
+            self.worker.cancel()
+            self.worker.wait(30_000)
+        self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+        self.bridge.detach()
+        self.lib.close()
+        super().closeEvent(event)

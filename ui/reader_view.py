@@ -1,0 +1,224 @@
+"""The reader: a document's text with headings styled and highlights painted.
+
+Positions inside Qt are UTF-16 units; everything we emit or accept is in code
+points (``OffsetMap`` converts), so highlights after emoji are exact.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QHelpEvent, QMouseEvent, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QToolTip, QVBoxLayout, QWidget
+
+from app.domain import AnnotationInfo, DocumentInfo, Span
+from ui.models import color_of
+from ui.offsets import OffsetMap
+
+HEADING_SIZES = {1: 1.6, 2: 1.35, 3: 1.2}
+ALPHA = 120  # overlapping highlights blend, so each stays visible
+
+
+class ReaderView(QPlainTextEdit):
+    annotation_clicked = Signal(int)
+    selection_made = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("readerView")
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        font = self.font()
+        font.setPointSizeF(max(font.pointSizeF(), 10.5))
+        self.setFont(font)
+        self.document().setDocumentMargin(18)
+        self.doc_id: int | None = None
+        self.text = ""
+        self.map = OffsetMap("")
+        self.annotations: list[AnnotationInfo] = []
+        self._marks: list[tuple[int, int]] = []
+        self._flash: tuple[int, int] | None = None
+        self.viewport().installEventFilter(self)
+
+    # -- content ---------------------------------------------------------------
+    def load(self, doc_id: int, text: str, spans: list[Span], annotations: list[AnnotationInfo]) -> None:
+        self.doc_id = doc_id
+        self.text = text
+        self.map = OffsetMap(text)
+        self._marks = []
+        self._flash = None
+        self.setPlainText(text)
+        self._style_headings(spans)
+        self.set_annotations(annotations)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def clear_document(self) -> None:
+        self.doc_id = None
+        self.text = ""
+        self.map = OffsetMap("")
+        self.annotations = []
+        self.setPlainText("")
+
+    def _style_headings(self, spans: list[Span]) -> None:
+        base = self.font().pointSizeF()
+        cursor = QTextCursor(self.document())
+        for span in spans:
+            if span.kind != "heading":
+                continue
+            fmt = QTextCharFormat()
+            fmt.setFontWeight(QFont.Weight.Bold)
+            fmt.setFontPointSize(base * HEADING_SIZES.get(span.extra, 1.1))
+            cursor.setPosition(self.map.to_qt(span.start))
+            cursor.setPosition(self.map.to_qt(span.end), QTextCursor.MoveMode.KeepAnchor)
+            cursor.mergeCharFormat(fmt)
+
+    def set_annotations(self, annotations: list[AnnotationInfo]) -> None:
+        self.annotations = sorted(annotations, key=lambda a: (a.start, a.end))
+        self._repaint_selections()
+
+    def mark_matches(self, matches: list[tuple[int, int]]) -> None:
+        """Outline search matches (code-point spans)."""
+        self._marks = matches
+        self._repaint_selections()
+
+    def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
+        sel = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.map.to_qt(start))
+        cursor.setPosition(self.map.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        sel.cursor = cursor
+        sel.format = fmt
+        return sel
+
+    def _repaint_selections(self) -> None:
+        selections = []
+        for ann in self.annotations:
+            color = QColor(color_of(ann.color))
+            color.setAlpha(ALPHA)
+            fmt = QTextCharFormat()
+            fmt.setBackground(color)
+            selections.append(self._selection(ann.start, ann.end, fmt))
+        for start, end in self._marks:
+            fmt = QTextCharFormat()
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(QColor("#d9480f"))
+            fmt.setFontWeight(QFont.Weight.Bold)
+            selections.append(self._selection(start, end, fmt))
+        if self._flash is not None:
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(255, 140, 0, 170))
+            selections.append(self._selection(*self._flash, fmt))
+        self.setExtraSelections(selections)
+
+    # -- positions -------------------------------------------------------------
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selection in code points, trimmed of surrounding white space."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection() or self.doc_id is None:
+            return None
+        start = self.map.from_qt(cursor.selectionStart())
+        end = self.map.from_qt(cursor.selectionEnd())
+        while start < end and self.text[start].isspace():
+            start += 1
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        return (start, end) if end > start else None
+
+    def select_span(self, start: int, end: int) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(self.map.to_qt(start))
+        cursor.setPosition(self.map.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def annotations_at(self, cp: int) -> list[AnnotationInfo]:
+        hits = [a for a in self.annotations if a.start <= cp < a.end]
+        return sorted(hits, key=lambda a: a.end - a.start)
+
+    def _cp_at(self, point: QPoint) -> int:
+        return self.map.from_qt(self.cursorForPosition(point).position())
+
+    def show_span(self, start: int, end: int, flash: bool = True) -> None:
+        """Scroll to a span and flash it briefly."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.map.to_qt(end))
+        self.setTextCursor(cursor)
+        cursor.setPosition(self.map.to_qt(start))
+        self.setTextCursor(cursor)
+        self.centerCursor()
+        if flash:
+            self._flash = (start, end)
+            self._repaint_selections()
+            QTimer.singleShot(900, self._end_flash)
+
+    def _end_flash(self) -> None:
+        self._flash = None
+        self._repaint_selections()
+
+    # -- events ----------------------------------------------------------------
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        if self.textCursor().hasSelection():
+            self.selection_made.emit()
+            return
+        hits = self.annotations_at(self._cp_at(event.position().toPoint()))
+        if hits:
+            self.annotation_clicked.emit(hits[0].id)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.viewport() and event.type() == QEvent.Type.ToolTip:
+            assert isinstance(event, QHelpEvent)
+            hits = self.annotations_at(self._cp_at(event.pos()))
+            if hits:
+                lines = []
+                for ann in hits:
+                    tags = ", ".join(ann.tags) or "(no tags)"
+                    lines.append(f"<b>{tags}</b>" + (f"<br>{ann.note}" if ann.note else ""))
+                QToolTip.showText(event.globalPos(), "<hr>".join(lines), self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().eventFilter(watched, event)
+
+
+class ReaderPanel(QWidget):
+    """The metadata header above the reader."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.header = QLabel()
+        self.header.setObjectName("readerHeader")
+        self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setMargin(8)
+        self.header.setStyleSheet("QLabel#readerHeader { background: palette(alternate-base); }")
+        self.view = ReaderView()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.view)
+        self.show_placeholder()
+
+    def show_placeholder(self) -> None:
+        self.header.setText("<i>Open a document from the library, or import one (File ▸ Import, "
+                            "or drop files on the library).</i>")
+        self.view.clear_document()
+
+    def show_document(self, doc: DocumentInfo, text: str, spans: list[Span],
+                      annotations: list[AnnotationInfo]) -> None:
+        self.set_header(doc)
+        self.view.load(doc.id, text, spans, annotations)
+
+    def set_header(self, doc: DocumentInfo) -> None:
+        from html import escape
+
+        details = " · ".join(escape(x) for x in (doc.author, doc.published, doc.format.upper(),
+                                                  doc.language and doc.language.upper()) if x)
+        source = f"<br><small>{escape(doc.source)}</small>" if doc.source else ""
+        self.header.setText(f"<span style='font-size:14pt'><b>{escape(doc.title)}</b></span>"
+                            f"<br>{details}{source}")

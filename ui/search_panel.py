@@ -1,0 +1,235 @@
+"""Search as you type: debounced, run off the UI thread, stale answers dropped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from html import escape
+
+from PySide6.QtCore import (
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import DocumentInfo, TagInfo
+from app.errors import KnownError
+from app.library import Library
+from storage.index import IndexHit
+from ui.models import annotation_mime
+
+DEBOUNCE_MS = 120
+LIMIT = 50
+HIT_ROLE = Qt.ItemDataRole.UserRole + 20
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def snippet_html(hit: IndexHit) -> str:
+    body = _BOLD.sub(lambda m: f"<b style='background:#ffe066'>{m.group(1)}</b>", escape(hit.snippet))
+    kind = "Highlight" if hit.kind == "annotation" else "Passage"
+    tags = f" · {escape(', '.join(hit.tags))}" if hit.tags else ""
+    return (f"<span style='color:#555'>{kind} · <b>{escape(hit.doc_title)}</b>{tags}</span>"
+            f"<br>{body}")
+
+
+class _Signals(QObject):
+    done = Signal(int, object, str)  # generation, hits, error
+
+
+class _SearchJob(QRunnable):
+    def __init__(self, lib: Library, generation: int, query: str, kind: str | None) -> None:
+        super().__init__()
+        self.lib, self.generation, self.query, self.kind = lib, generation, query, kind
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            hits = self.lib.search(self.query, limit=LIMIT, kind=self.kind)
+            self.signals.done.emit(self.generation, hits, "")
+        except KnownError as exc:
+            self.signals.done.emit(self.generation, [], str(exc))
+
+
+class HtmlDelegate(QStyledItemDelegate):
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        self.initStyleOption(option, index)
+        doc = QTextDocument()
+        doc.setHtml(option.text)
+        doc.setTextWidth(option.rect.width())
+        option.text = ""
+        style = option.widget.style() if option.widget else None
+        if style:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        painter.save()
+        painter.translate(option.rect.topLeft())
+        doc.documentLayout().draw(painter, QAbstractTextDocumentLayout.PaintContext())
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        self.initStyleOption(option, index)
+        doc = QTextDocument()
+        doc.setHtml(option.text)
+        doc.setTextWidth(max(option.rect.width(), 200))
+        return QSize(int(doc.idealWidth()), int(doc.size().height()) + 4)
+
+
+class ResultList(QListWidget):
+    """Highlights dragged from the results carry their ids (drop them on a briefing)."""
+
+    def mimeData(self, items: Sequence[QListWidgetItem]) -> QMimeData:
+        hits = [i.data(HIT_ROLE) for i in items]
+        return annotation_mime([int(h.annotation_id) for h in hits if h.annotation_id])
+
+
+class SearchPanel(QWidget):
+    hit_activated = Signal(object)  # IndexHit
+    searched = Signal(int)  # number of hits shown (for tests and the status bar)
+    failed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lib: Library | None = None
+        self.generation = 0
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.box = QLineEdit()
+        self.box.setObjectName("searchBox")
+        self.box.setPlaceholderText("Search passages and highlights (Ctrl+F)… e.g. merida tag:Drugs")
+        self.box.setClearButtonEnabled(True)
+        self.kind = QComboBox()
+        self.kind.setObjectName("searchKind")
+        for label, value in (("Everything", None), ("Passages", "passage"), ("Highlights", "annotation")):
+            self.kind.addItem(label, value)
+        self.tag = QComboBox()
+        self.tag.setObjectName("searchTag")
+        self.doc = QComboBox()
+        self.doc.setObjectName("searchDoc")
+        self.since = QLineEdit()
+        self.since.setObjectName("searchSince")
+        self.since.setPlaceholderText("from YYYY[-MM-DD]")
+        self.until = QLineEdit()
+        self.until.setObjectName("searchUntil")
+        self.until.setPlaceholderText("to YYYY[-MM-DD]")
+        self.status = QLabel()
+        self.status.setObjectName("searchStatus")
+        self.results = ResultList()
+        self.results.setObjectName("searchResults")
+        self.results.setItemDelegate(HtmlDelegate(self.results))
+        self.results.setWordWrap(True)
+        self.results.setDragEnabled(True)
+        self.results.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.results.itemActivated.connect(self._on_activated)
+        self.results.itemDoubleClicked.connect(self._on_activated)
+        filters = QGridLayout()
+        filters.addWidget(self.kind, 0, 0)
+        filters.addWidget(self.tag, 0, 1)
+        filters.addWidget(self.doc, 1, 0, 1, 2)
+        filters.addWidget(self.since, 2, 0)
+        filters.addWidget(self.until, 2, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.box)
+        layout.addLayout(filters)
+        layout.addWidget(self.status)
+        layout.addWidget(self.results, 1)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DEBOUNCE_MS)
+        self.timer.timeout.connect(self.run_now)
+        self.box.textChanged.connect(lambda _t: self.timer.start())
+        self.box.returnPressed.connect(self.run_now)
+        for combo in (self.kind, self.tag, self.doc):
+            combo.currentIndexChanged.connect(lambda _i: self.timer.start())
+        for edit in (self.since, self.until):
+            edit.textChanged.connect(lambda _t: self.timer.start())
+
+    def set_library(self, lib: Library) -> None:
+        self.lib = lib
+        self.results.clear()
+
+    def set_filters(self, tags: list[TagInfo], docs: list[DocumentInfo]) -> None:
+        for combo, label, values in (
+            (self.tag, "Any tag", [(t.path, t.path) for t in tags]),
+            (self.doc, "Any document", [(d.title, str(d.id)) for d in docs]),
+        ):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(label, None)
+            for text, value in values:
+                combo.addItem(text, value)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
+
+    def query(self) -> str:
+        parts = [self.box.text().strip()]
+        tag = self.tag.currentData()
+        if tag:
+            parts.append(f'tag:"{tag}"')
+        doc = self.doc.currentData()
+        if doc:
+            title = self.doc.currentText().replace('"', " ")
+            parts.append(f'doc:"{title}"')
+        since, until = self.since.text().strip(), self.until.text().strip()
+        if since or until:
+            parts.append(f"published:[{since or '1000'} TO {until or '9999'}]")
+        return " ".join(p for p in parts if p)
+
+    def run_now(self) -> None:
+        self.timer.stop()
+        self.generation += 1
+        text = self.query()
+        if self.lib is None or not text:
+            self.results.clear()
+            self.status.setText("")
+            return
+        job = _SearchJob(self.lib, self.generation, text, self.kind.currentData())
+        job.signals.done.connect(self._on_done)
+        self.pool.start(job)
+
+    def _on_done(self, generation: int, hits: list[IndexHit], error: str) -> None:
+        if generation != self.generation:
+            return  # an older query answered late: drop it
+        self.results.clear()
+        if error:
+            self.status.setText(error)
+            self.failed.emit(error)
+            self.searched.emit(0)
+            return
+        self.status.setText(f"{len(hits)} result{'s' if len(hits) != 1 else ''}"
+                            + (" (shown as plain words: check quotes and brackets)"
+                               if self.lib and self.lib.last_query_literal else ""))
+        for hit in hits:
+            item = QListWidgetItem(snippet_html(hit))
+            item.setData(HIT_ROLE, hit)
+            item.setToolTip(hit.doc_title)
+            self.results.addItem(item)
+        self.searched.emit(len(hits))
+
+    def _on_activated(self, item: QListWidgetItem) -> None:
+        self.hit_activated.emit(item.data(HIT_ROLE))
+

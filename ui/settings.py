@@ -1,0 +1,55 @@
+"""Remembered window layout, recent projects and favourite tags (QSettings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+MAX_RECENT = 10
+
+
+class Settings:
+    def __init__(self, path: Path | None = None) -> None:
+        if path is None:
+            self._q = QSettings("Dossier", "Dossier")
+        else:
+            self._q = QSettings(str(path), QSettings.Format.IniFormat)
+
+    def geometry(self) -> QByteArray | None:
+        value = self._q.value("window/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    def state(self) -> QByteArray | None:
+        value = self._q.value("window/state")
+        return value if isinstance(value, QByteArray) else None
+
+    def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
+        self._q.setValue("window/geometry", geometry)
+        self._q.setValue("window/state", state)
+
+    def recent_projects(self) -> list[Path]:
+        value = self._q.value("projects/recent", [])
+        items = value if isinstance(value, list) else [value] if value else []
+        return [Path(str(v)) for v in items]
+
+    def add_recent(self, path: Path) -> None:
+        items = [p for p in self.recent_projects() if p != path.resolve()]
+        items.insert(0, path.resolve())
+        self._q.setValue("projects/recent", [str(p) for p in items[:MAX_RECENT]])
+
+    def favourite_tags(self) -> list[str]:
+        value = self._q.value("tags/favourites", [])
+        items = value if isinstance(value, list) else [value] if value else []
+        return [str(v) for v in items][:9]
+
+    def set_favourite_tags(self, tags: list[str]) -> None:
+        self._q.setValue("tags/favourites", tags[:9])
+
+    def remember_tag(self, tag: str) -> None:
+        """Most recently used tags become the 1–9 favourites, newest first."""
+        items = [t for t in self.favourite_tags() if t != tag]
+        self.set_favourite_tags([tag, *items])
+
+    def sync(self) -> None:
+        self._q.sync()
