@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
@@ -155,6 +156,8 @@ class Inspector(QWidget):
 
     def _on_note(self, text: str) -> None:
         if self.annotation is not None and text != self.annotation.note:
+            # Until the refresh arrives, remember what we asked for (no duplicate commits).
+            self.annotation = replace(self.annotation, note=text)
             self._request(undo.UpdateAnnotation(self.annotation.id, note=text, text="Edit note"))
 
     def _on_color(self, index: int) -> None:
@@ -162,6 +165,7 @@ class Inspector(QWidget):
             return
         name = self.color.itemData(index)
         if name != self.raw_color:
+            self.raw_color = name
             self._request(undo.UpdateAnnotation(self.annotation.id, color=name, clear_color=name is None,
                                                 text="Change colour"))
 

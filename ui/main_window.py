@@ -11,8 +11,10 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QFrame,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QTabWidget,
     QWidget,
 )
@@ -51,6 +53,7 @@ class MainWindow(QMainWindow):
         self.last_tags: list[str] = []
         self.picker: TagPicker | None = None
         self.worker: Worker | None = None
+        self._closed = False
 
         self.library = LibraryPanel()
         self.reader = ReaderPanel()
@@ -79,10 +82,18 @@ class MainWindow(QMainWindow):
 
         return TagPanel()
 
-    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea,
+              scroll: bool = False) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        dock.setWidget(widget)
+        if scroll:  # tall panels scroll rather than force a tall window on small screens
+            area_widget = QScrollArea()
+            area_widget.setWidgetResizable(True)
+            area_widget.setFrameShape(QFrame.Shape.NoFrame)
+            area_widget.setWidget(widget)
+            dock.setWidget(area_widget)
+        else:
+            dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
 
@@ -91,9 +102,9 @@ class MainWindow(QMainWindow):
                                Qt.DockWidgetArea.BottomDockWidgetArea)
         self.library_dock = self._dock("Library", "libraryDock", self.library, left)
         self.tags_dock = self._dock("Tags", "tagsDock", self.tags, left)
-        self.inspector_dock = self._dock("Highlight", "inspectorDock", self.inspector, right)
+        self.inspector_dock = self._dock("Highlight", "inspectorDock", self.inspector, right, scroll=True)
         self.search_dock = self._dock("Search", "searchDock", self.search, right)
-        self.briefings_dock = self._dock("Briefings", "briefingsDock", self.briefings, right)
+        self.briefings_dock = self._dock("Briefings", "briefingsDock", self.briefings, right, scroll=True)
         self.highlights_dock = self._dock("Highlights", "highlightsDock", self.highlights, bottom)
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
         self.splitDockWidget(self.inspector_dock, self.search_dock, Qt.Orientation.Vertical)
@@ -560,9 +571,15 @@ class MainWindow(QMainWindow):
 
     # -- closing -------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closed:
+            return
+        self._closed = True
         if self.worker is not None and self.worker.isRunning():
+            # Its late signals must not reach a closed window or a closed project.
+            self.worker.blockSignals(True)
             self.worker.cancel()
             self.worker.wait(30_000)
+        self.search.pool.waitForDone(5000)
         self.settings.save_window(self.saveGeometry(), self.saveState())
         self.settings.sync()
         self.bridge.detach()

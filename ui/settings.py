@@ -47,9 +47,10 @@ class Settings:
         self._q.setValue("tags/favourites", tags[:9])
 
     def remember_tag(self, tag: str) -> None:
-        """Most recently used tags become the 1–9 favourites, newest first."""
-        items = [t for t in self.favourite_tags() if t != tag]
-        self.set_favourite_tags([tag, *items])
+        """The first nine tags used become keys 1–9, in that order, so the keys stay put."""
+        items = self.favourite_tags()
+        if tag not in items and len(items) < 9:
+            self.set_favourite_tags([*items, tag])
 
     def sync(self) -> None:
         self._q.sync()

@@ -71,6 +71,5 @@ def run_with_progress(parent: QWidget, title: str, job: Callable[[Progress], Any
     dialog.canceled.connect(worker.cancel)
     worker.finished.connect(dialog.close)
     worker.finished.connect(dialog.deleteLater)
-    worker.finished.connect(worker.deleteLater)
     worker.start()
     return worker

@@ -1,0 +1,56 @@
+"""The window opens, has its named parts, remembers its layout and recent projects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from tests.ui.conftest import drop
+from ui.main_window import MainWindow
+
+NAMES = ["libraryView", "readerView", "inspector", "tagTree", "annotationList", "searchBox",
+         "searchResults", "briefingEditor"]
+
+
+def test_opens_with_named_widgets_and_closes(window: MainWindow) -> None:
+    for name in NAMES:
+        assert window.findChild(QWidget, name) is not None, name
+    assert window.windowTitle().startswith("test")
+    assert window.close()
+
+
+def test_layout_and_recent_projects_are_remembered(make_window: Callable[[], MainWindow],
+                                                   project_path: Path, qtbot: QtBot) -> None:
+    first = make_window()
+    first.resize(640, 480)  # offscreen screens are 800x600: a stored size must fit
+    qtbot.waitUntil(lambda: first.width() == 640)
+    size = first.size()
+    first.tags_dock.hide()
+    first.close()
+    second = make_window()
+    assert second.size() == size
+    assert not second.tags_dock.isVisible()
+    assert project_path.resolve() in second.settings.recent_projects()
+    assert [a.text() for a in second.recent_menu.actions()] == [str(project_path.resolve())]
+
+
+def test_dropping_files_on_the_library_imports_them(window: MainWindow, tmp_path: Path, qtbot: QtBot) -> None:
+    good = tmp_path / "note.md"
+    good.write_text("# Field note\n\nSeizures near Mérida.\n")
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"not a pdf")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(good)), QUrl.fromLocalFile(str(bad))])
+    with qtbot.waitSignal(window.library.files_dropped):
+        drop(window.library, mime)
+    assert window.worker is not None
+    with qtbot.waitSignal(window.worker.finished, timeout=20000):
+        pass
+    qtbot.waitUntil(lambda: window.library.model.rowCount() == 1, timeout=10000)
+    qtbot.waitUntil(lambda: window.reader.view.doc_id is not None)
+    assert "Seizures near Mérida." in window.reader.view.toPlainText()
+    assert "broken.pdf" in window.statusBar().currentMessage() or "1 failed" in window.statusBar().currentMessage()
