@@ -54,6 +54,7 @@ class AnnotationPanel(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.view.setMinimumHeight(150)
         self.view.doubleClicked.connect(self._on_double)
+        self.view.activated.connect(self._on_double)  # Enter opens the excerpt too
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
