@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app import anchoring, tag_paths
 from app.core import LibraryCore
@@ -48,7 +48,8 @@ class AnnotationSnapshot:
 
 def to_info(a: Annotation, paths: dict[int, str], doc_title: str = "") -> AnnotationInfo:
     tags = tuple(sorted(paths[t.id] for t in a.tags))
-    color = a.color or (a.tags[0].color if a.tags else DEFAULT_COLOR)
+    first = min(a.tags, key=lambda t: paths[t.id].lower()) if a.tags else None
+    color = a.color or (first.color if first else DEFAULT_COLOR)
     return AnnotationInfo(
         id=a.id,
         uuid=a.uuid,
@@ -70,21 +71,40 @@ def to_info(a: Annotation, paths: dict[int, str], doc_title: str = "") -> Annota
 class AnnotationOps(LibraryCore):
     def annotations(self, doc_id: int | None = None, tag: str | None = None) -> list[AnnotationInfo]:
         """Highlights, optionally of one document and/or under one tag (children included)."""
+        # Plain rows, not ORM objects: the reader asks for a document's 1,000 highlights per edit.
+        cols = list(Annotation.__table__.columns)
         with self._read() as s:
             stmt = (
-                select(Annotation, Document.title)
-                .join(Document)
-                .options(selectinload(Annotation.tags))
+                select(*cols, Document.title.label("doc_title"))
+                .join(Document, Document.id == Annotation.document_id)
                 .order_by(Annotation.document_id, Annotation.start, Annotation.id)
+            )
+            links = select(AnnotationTag.annotation_id, AnnotationTag.tag_id).join(
+                Annotation, Annotation.id == AnnotationTag.annotation_id
             )
             if doc_id is not None:
                 stmt = stmt.where(Annotation.document_id == doc_id)
+                links = links.where(Annotation.document_id == doc_id)
             if tag is not None:
                 ids = tag_paths.descendant_ids(s, tag_paths.get(s, tag).id)
                 sub = select(AnnotationTag.annotation_id).where(AnnotationTag.tag_id.in_(ids))
                 stmt = stmt.where(Annotation.id.in_(sub))
             paths = tag_paths.all_paths(s)
-            return [to_info(a, paths, title) for a, title in s.execute(stmt).all()]
+            colors = dict(s.execute(select(Tag.id, Tag.color)).all())
+            tags_of: dict[int, list[int]] = {}
+            for ann_id, tag_id in s.execute(links):
+                tags_of.setdefault(ann_id, []).append(tag_id)
+            out = []
+            for row in s.execute(stmt):
+                tag_ids = sorted(tags_of.get(row.id, []), key=lambda t: paths[t].lower())
+                color = row.color or (colors[tag_ids[0]] if tag_ids else DEFAULT_COLOR)
+                out.append(AnnotationInfo(
+                    id=row.id, uuid=row.uuid, doc_id=row.document_id, start=row.start, end=row.end,
+                    quote=row.quote, prefix=row.prefix, suffix=row.suffix,
+                    tags=tuple(sorted(paths[t] for t in tag_ids)), note=row.note, color=color,
+                    created_at=row.created_at, updated_at=row.updated_at, doc_title=row.doc_title,
+                ))
+            return out
 
     def annotation(self, annotation_id: int) -> AnnotationInfo:
         with self._read() as s:

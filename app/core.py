@@ -56,3 +56,15 @@ class LibraryCore:
 
     def _after_commit(self) -> None:
         """Hook: the search mixin wakes the index writer here."""
+
+    _deferred: bool = False
+
+    @contextmanager
+    def deferred_indexing(self) -> Iterator[None]:
+        """Index once after a batch rather than after each commit (the outbox keeps it safe)."""
+        self._deferred = True
+        try:
+            yield
+        finally:
+            self._deferred = False
+            self._after_commit()

@@ -144,10 +144,11 @@ class DocumentOps(LibraryCore):
         files = list(expand_paths(paths, recursive))
         tags = list(tags)
         results: list[ImportResult] = []
-        for done, path in enumerate(files):
-            if progress is not None and progress(done, len(files), path) is False:
-                break
-            results.append(self.import_file(path, tags))
+        with self.deferred_indexing():
+            for done, path in enumerate(files):
+                if progress is not None and progress(done, len(files), path) is False:
+                    break
+                results.append(self.import_file(path, tags))
         if progress is not None:
             progress(len(results), len(files), files[-1] if files else Path())
         return results

@@ -117,7 +117,8 @@ def annotation_record(a: Annotation, doc: Document, paths: dict[int, str]) -> di
         field: a.quote,
         "note": a.note,
         "tag": _with_ancestors([paths[t.id] for t in a.tags]),
-        "color": a.color or (a.tags[0].color if a.tags else DEFAULT_COLOR),
+        "color": a.color or (min(a.tags, key=lambda t: paths[t.id].lower()).color if a.tags
+                             else DEFAULT_COLOR),
         "created": a.created_at,
         "updated": a.updated_at,
     }
@@ -176,46 +177,56 @@ class Indexer:
             records.append(annotation_record(a, a.document, paths))
         return records
 
-    def rebuild(self, progress: Callable[[int, int], bool | None] | None = None) -> int:
-        """Rebuild the whole index from the project file; returns records written."""
+    def rebuild(self, progress: Callable[[int, int], bool | None] | None = None, procs: int = 1) -> int:
+        """Rebuild the whole index from the project file; returns records written.
+
+        Cancelling (``progress`` returning False) leaves the index marked
+        incomplete, so the next open rebuilds it again.
+        """
         with self._lock:
             self.index.reset()
             with self.project.transaction() as s:
                 s.execute(delete(IndexOutbox))
-            written = 0
-            with self.project.session() as s:
-                paths = tag_paths.all_paths(s)
-                doc_ids = list(s.scalars(select(Document.id).order_by(Document.id)))
-                ann_total = s.scalar(select(func.count(Annotation.id))) or 0
-                total = len(doc_ids) + ann_total
-                for i in range(0, len(doc_ids), 50):
-                    chunk = s.scalars(select(Document).where(Document.id.in_(doc_ids[i : i + 50])))
-                    records = [r for d in chunk for r in document_records(s, d, paths)]
-                    self.index.apply(add=records, bulk=True)
-                    written += len(records)
-                    s.expunge_all()
-                    if progress and progress(min(i + 50, len(doc_ids)), total) is False:
-                        return written
-                offset = 0
-                while offset < ann_total:
-                    anns = s.scalars(
-                        select(Annotation)
-                        .order_by(Annotation.id)
-                        .offset(offset)
-                        .limit(5000)
-                        .options(selectinload(Annotation.tags), selectinload(Annotation.document))
-                    ).all()
-                    if not anns:
-                        break
-                    records = [annotation_record(a, a.document, paths) for a in anns]
-                    self.index.apply(add=records, bulk=True)
-                    written += len(records)
-                    offset += len(anns)
-                    s.expunge_all()
-                    if progress and progress(len(doc_ids) + offset, total) is False:
-                        return written
+            try:
+                written = self.index.bulk_add(self._all_records(progress), procs=procs)
+            except _Cancelled:
+                return 0
             self.index.finish_rebuild()
             return written
+
+    def _all_records(self, progress: Callable[[int, int], bool | None] | None) -> Iterator[dict[str, Any]]:
+        with self.project.session() as s:
+            paths = tag_paths.all_paths(s)
+            doc_ids = list(s.scalars(select(Document.id).order_by(Document.id)))
+            ann_total = s.scalar(select(func.count(Annotation.id))) or 0
+            total = len(doc_ids) + ann_total
+            for i in range(0, len(doc_ids), 50):
+                for doc in s.scalars(select(Document).where(Document.id.in_(doc_ids[i : i + 50]))):
+                    yield from document_records(s, doc, paths)
+                s.expunge_all()
+                if progress and progress(min(i + 50, len(doc_ids)), total) is False:
+                    raise _Cancelled
+            last = seen = 0
+            while True:
+                anns = s.scalars(
+                    select(Annotation)
+                    .where(Annotation.id > last)
+                    .order_by(Annotation.id)
+                    .limit(5000)
+                    .options(selectinload(Annotation.tags), selectinload(Annotation.document))
+                ).all()
+                if not anns:
+                    break
+                for a in anns:
+                    yield annotation_record(a, a.document, paths)
+                last, seen = anns[-1].id, seen + len(anns)
+                s.expunge_all()
+                if progress and progress(len(doc_ids) + seen, total) is False:
+                    raise _Cancelled
+
+
+class _Cancelled(Exception):
+    """A rebuild the user stopped."""
 
 
 class BackgroundIndexer(threading.Thread):

@@ -44,7 +44,7 @@ class SearchOps(LibraryCore):
     def _after_commit(self) -> None:
         if self._background is not None:
             self._background.kick()
-        else:
+        elif not self._deferred:
             self._indexer.drain()
 
     def wait_for_index(self, timeout: float = 10.0) -> bool:
@@ -66,8 +66,9 @@ class SearchOps(LibraryCore):
 
     last_query_literal: bool = False
 
-    def reindex(self, progress: Callable[[int, int], bool | None] | None = None) -> int:
-        written = self._indexer.rebuild(progress)
+    def reindex(self, progress: Callable[[int, int], bool | None] | None = None, procs: int = 1) -> int:
+        """Rebuild the index; ``procs=2`` uses two processes (only where forking is safe)."""
+        written = self._indexer.rebuild(progress, procs=procs)
         self.index_message = None
         self._changed_search()
         return written

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import AnnotationInfo
-from ui.models import ID_ROLE, SORT_ROLE, AnnotationModel
+from ui.models import ID_ROLE, AnnotationModel, sort_by_header
 
 
 class AnnotationPanel(QWidget):
@@ -29,7 +29,6 @@ class AnnotationPanel(QWidget):
         self.model = AnnotationModel()
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
         self.title = QLabel("Highlights")
@@ -45,7 +44,7 @@ class AnnotationPanel(QWidget):
         self.view = QTableView()
         self.view.setObjectName("annotationList")
         self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
+        sort_by_header(self.view, self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setDragEnabled(True)
@@ -71,14 +70,15 @@ class AnnotationPanel(QWidget):
         self.model.set_rows(annotations)
 
     def select(self, annotation_id: int) -> None:
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
-            if index.data(ID_ROLE) == annotation_id:
-                self.view.selectionModel().blockSignals(True)
-                self.view.setCurrentIndex(index)
-                self.view.selectionModel().blockSignals(False)
-                self.view.scrollTo(index)
-                return
+        row = self.model.row_of(annotation_id)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid():
+            self.view.selectionModel().blockSignals(True)
+            self.view.setCurrentIndex(index)
+            self.view.selectionModel().blockSignals(False)
+            self.view.scrollTo(index)
 
     def selected_ids(self) -> list[int]:
         rows = {i.row() for i in self.view.selectionModel().selectedRows()}

@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from app.domain import DocumentInfo
-from ui.models import ID_ROLE, SORT_ROLE, DocumentModel
+from ui.models import ID_ROLE, DocumentModel, sort_by_header
 
 
 class LibraryPanel(QWidget):
@@ -24,7 +24,6 @@ class LibraryPanel(QWidget):
         self.model = DocumentModel()
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
         self.filter = QLineEdit()
@@ -35,8 +34,7 @@ class LibraryPanel(QWidget):
         self.view = QTableView()
         self.view.setObjectName("libraryView")
         self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        sort_by_header(self.view, self.model, 2, Qt.SortOrder.DescendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.verticalHeader().hide()
@@ -72,13 +70,12 @@ class LibraryPanel(QWidget):
         return int(index.data(ID_ROLE)) if index.isValid() else None
 
     def select(self, doc_id: int, emit: bool = True) -> None:
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
-            if index.data(ID_ROLE) == doc_id:
-                blocker = self.view.selectionModel().blockSignals(not emit)
-                self.view.setCurrentIndex(index)
-                self.view.selectionModel().blockSignals(blocker)
-                return
+        row = self.model.row_of(doc_id)
+        index = self.proxy.mapFromSource(self.model.index(row, 0)) if row is not None else None
+        if index is not None and index.isValid():
+            blocker = self.view.selectionModel().blockSignals(not emit)
+            self.view.setCurrentIndex(index)
+            self.view.selectionModel().blockSignals(blocker)
 
     def _on_activated(self, index: QModelIndex) -> None:
         if index.isValid():

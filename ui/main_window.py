@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import undo
-from app.domain import Changes
+from app.domain import AnnotationInfo, Changes
 from app.errors import KnownError
 from app.importers import SUPPORTED
 from app.library import Library
@@ -301,16 +301,22 @@ class MainWindow(QMainWindow):
         elif changes.documents:
             self.search.set_filters(lib.tags(), lib.documents())
         if changes.annotations or changes.tags or changes.documents:
+            doc_annotations = lib.annotations(self.doc_id) if self.doc_id is not None else []
             if self.doc_id is not None:
-                self.reader.view.set_annotations(lib.annotations(self.doc_id))
-            self._refresh_highlight_list()
+                self.reader.view.set_annotations(doc_annotations)
+            self._refresh_highlight_list(doc_annotations)
             current = self.inspector.annotation
             if current is not None:
                 self.select_annotation(current.id, scroll=False)
-        if changes.briefings or changes.annotations or changes.documents:
+        if changes.briefings or changes.documents or (changes.annotations and self._briefing_shows_any()):
             self.briefings.refresh()
 
-    def _refresh_highlight_list(self) -> None:
+    def _briefing_shows_any(self) -> bool:
+        """An edited highlight may be an excerpt in the open briefing."""
+        shown = self.briefings.editor.briefing
+        return shown is not None and any(s.items for s in shown.sections)
+
+    def _refresh_highlight_list(self, doc_annotations: list[AnnotationInfo] | None = None) -> None:
         if self.tag_filter is not None:
             try:
                 rows = self.lib.annotations(tag=self.tag_filter)
@@ -320,8 +326,9 @@ class MainWindow(QMainWindow):
             else:
                 self.highlights.show_annotations(f"Excerpts tagged {self.tag_filter}", rows, True)
                 return
-        rows = self.lib.annotations(self.doc_id) if self.doc_id is not None else []
-        self.highlights.show_annotations("Highlights in this document", rows, False)
+        if doc_annotations is None:
+            doc_annotations = self.lib.annotations(self.doc_id) if self.doc_id is not None else []
+        self.highlights.show_annotations("Highlights in this document", doc_annotations, False)
 
     # -- documents and highlights --------------------------------------------------------
     def show_document(self, doc_id: int) -> None:

@@ -44,6 +44,17 @@ DEBOUNCE_MS = 120
 LIMIT = 50
 HIT_ROLE = Qt.ItemDataRole.UserRole + 20
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+_LAST_WORD = re.compile(r"(?:^|\s)(\w{3,})$")
+
+
+def as_you_type(text: str) -> str:
+    """While a word is still being typed, also match what it may become."""
+    stripped = text.strip()
+    match = _LAST_WORD.search(stripped)
+    if not match or text.endswith(" ") or '"' in stripped or ":" in match.group(1):
+        return stripped
+    word = match.group(1)
+    return f"{stripped[: match.start(1)]}({word} OR {word}*)"
 
 
 def snippet_html(hit: IndexHit) -> str:
@@ -186,7 +197,7 @@ class SearchPanel(QWidget):
             combo.blockSignals(False)
 
     def query(self) -> str:
-        parts = [self.box.text().strip()]
+        parts = [as_you_type(self.box.text())]
         tag = self.tag.currentData()
         if tag:
             parts.append(f'tag:"{tag}"')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -210,7 +211,7 @@ def cmd_reindex(lib: Library, args: argparse.Namespace, out: Output) -> int:
         bar.refresh()
         return True
 
-    written = lib.reindex(progress)
+    written = lib.reindex(progress, procs=min(2, os.cpu_count() or 1))
     bar.close()
     out.raw({"records": written}, f"rebuilt the search index: {written} records")
     return 0

@@ -61,8 +61,11 @@ def clean(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _has_surrogates(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
+    return _SURROGATE.search(text) is not None
 
 
 @dataclass

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+from PySide6.QtCore import Qt
+
 from ui.offsets import OffsetMap
 
 
@@ -21,3 +23,32 @@ def test_round_trip_on_mixed_text() -> None:
             qt = offsets.to_qt(cp)
             assert qt == utf16_len(text[:cp])
             assert offsets.from_qt(qt) == cp
+
+
+def test_search_as_you_type_adds_a_prefix_to_the_last_word() -> None:
+    from ui.search_panel import as_you_type
+
+    assert as_you_type("merida fund") == "merida (fund OR fund*)"
+    assert as_you_type("merida fund ") == "merida fund"
+    assert as_you_type("me") == "me"  # too short to expand
+    assert as_you_type('"exact phrase') == '"exact phrase'
+    assert as_you_type("tag:drugs") == "tag:drugs"
+    assert as_you_type("Mérida") == "(Mérida OR Mérida*)"
+
+
+def test_table_models_pass_qt_model_checks(qtmodeltester: object, lib: object, text_doc: int) -> None:
+    from app.library import Library
+    from ui.models import AnnotationModel, DocumentModel
+
+    assert isinstance(lib, Library)
+    lib.add_annotation(text_doc, 0, 9, ["A"])
+    lib.add_annotation(text_doc, 10, 20, ["B"], note="n")
+    docs = DocumentModel()
+    docs.set_rows(lib.documents())
+    anns = AnnotationModel()
+    anns.set_rows(lib.annotations())
+    anns.sort(1, Qt.SortOrder.DescendingOrder)
+    assert [a.tags for a in anns.rows] == [("B",), ("A",)]
+    assert anns.row_of(anns.rows[0].id) == 0
+    qtmodeltester.check(docs)  # type: ignore[attr-defined]
+    qtmodeltester.check(anns)  # type: ignore[attr-defined]

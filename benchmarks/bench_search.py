@@ -1,0 +1,270 @@
+"""Search at scale: Whoosh (through Library) against SQLite FTS5 on the same corpus.
+
+usage: python benchmarks/bench_search.py [--docs 10000] [--highlights 100000] [--chars 5000]
+Prints one JSON object. The corpus is generated (English and Spanish, seeded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert
+
+from app.domain import Span
+from app.indexing import passages
+from app.library import Library
+from app.paths import index_folder
+from benchmarks.corpus import EN, ES, NAMES, RARE, TAGS, document, emit, git_rev, percentiles
+from storage.models import Annotation, AnnotationTag, Document, Tag
+from storage.project_file import ProjectFile
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def build_project(path: Path, docs: int, highlights: int, chars: int) -> tuple[int, list[tuple[int, str]]]:
+    """Write documents, tags and highlights straight into a project file."""
+    rng = random.Random(42)
+    project = ProjectFile.open(path)
+    texts: list[tuple[int, str]] = []
+    total = 0
+    now = datetime(2026, 1, 1)
+    with project.transaction() as s:
+        tag_ids = {}
+        for n, name in enumerate(TAGS, 1):
+            parent, _, leaf = name.rpartition("/")
+            if parent and parent not in tag_ids:
+                s.execute(insert(Tag), [{"id": len(tag_ids) + 100, "name": parent, "parent_id": None,
+                                         "color": "yellow", "description": ""}])
+                tag_ids[parent] = len(tag_ids) + 100
+            s.execute(insert(Tag), [{"id": n, "name": leaf, "parent_id": tag_ids.get(parent),
+                                     "color": "blue", "description": ""}])
+            tag_ids[name] = n
+        rows = []
+        for n in range(1, docs + 1):
+            text, lang = document(rng, n, chars)
+            total += len(text)
+            spans, pos = [], 0
+            for para in text.rstrip("\n").split("\n\n"):
+                spans.append(["paragraph", pos, pos + len(para), 0])
+                pos += len(para) + 2
+            rows.append({"id": n, "uuid": str(uuid.uuid4()), "title": text.split("\n", 1)[0], "format": "txt",
+                         "source": None, "author": "Generated", "published": f"{2015 + n % 10}-0{1 + n % 9}-15",
+                         "imported_at": now, "language": lang,
+                         "sha256": hashlib.sha256(text.encode()).hexdigest(), "original": b"",
+                         "text": text, "structure": spans, "char_count": len(text)})
+            texts.append((n, text))
+            if len(rows) == 500:
+                s.execute(insert(Document), rows)
+                rows = []
+        if rows:
+            s.execute(insert(Document), rows)
+        anns, links = [], []
+        for n in range(1, highlights + 1):
+            doc_id, text = texts[rng.randrange(len(texts))]
+            start = rng.randrange(0, max(1, len(text) - 200))
+            start = text.rfind(" ", 0, start) + 1
+            end = text.find(" ", start + rng.randint(30, 160))
+            end = end if end > start else len(text)
+            anns.append({"id": n, "uuid": str(uuid.uuid4()), "document_id": doc_id, "start": start, "end": end,
+                         "quote": text[start:end], "prefix": "", "suffix": "", "color": None,
+                         "note": f"follow up {rng.choice(RARE)}" if rng.random() < 0.2 else "",
+                         "created_at": now, "updated_at": now})
+            for tag in rng.sample(TAGS, rng.randint(1, 2)):
+                links.append({"annotation_id": n, "tag_id": tag_ids[tag]})
+            if len(anns) == 5000:
+                s.execute(insert(Annotation), anns)
+                s.execute(insert(AnnotationTag), links)
+                anns, links = [], []
+        if anns:
+            s.execute(insert(Annotation), anns)
+            s.execute(insert(AnnotationTag), links)
+    project.close()
+    return total, texts
+
+
+def child_run(code: str, env: dict[str, str]) -> tuple[float, float]:
+    """Run Python code in a child; return (seconds, the child's peak RSS in MB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=REPO)
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, round(max(peak, before) / 1024, 1)
+
+
+def queries(rng: random.Random, texts: list[tuple[int, str]]) -> dict[str, list[str]]:
+    words = EN + ES
+    common = [w for w in words if len(w) > 4]
+
+    def phrase() -> str:
+        _doc, text = texts[rng.randrange(len(texts))]
+        tokens = text.split()
+        i = rng.randrange(len(tokens) - 3)
+        return '"' + " ".join(t.strip(".:") for t in tokens[i : i + 2]) + '"'
+
+    def typo(word: str) -> str:
+        i = rng.randrange(1, len(word) - 1)
+        return word[:i] + word[i + 1 :]
+
+    n = 40
+    return {
+        "term": [rng.choice(common + NAMES + RARE) for _ in range(n)],
+        "two_terms": [f"{rng.choice(NAMES + RARE)} {rng.choice(common)}" for _ in range(n)],
+        "phrase": [phrase() for _ in range(n)],
+        "fuzzy": [f"{typo(rng.choice(common))}~1/1" for _ in range(n)],
+        "prefix": [f"{rng.choice(common)[:4]}*" for _ in range(n)],
+        "tag_filter": [f"tag:{rng.choice(TAGS).split('/')[0]} {rng.choice(common)}" for _ in range(n)],
+    }
+
+
+def time_queries(run: object, qs: list[str]) -> dict[str, float]:
+    samples = []
+    for q in qs:
+        start = time.perf_counter()
+        run(q)  # type: ignore[operator]
+        samples.append((time.perf_counter() - start) * 1000)
+    return percentiles(samples)
+
+
+def fts5(db: Path, texts: list[tuple[int, str]], project: Path) -> tuple[sqlite3.Connection, float]:
+    con = sqlite3.connect(db)
+    con.execute("CREATE VIRTUAL TABLE f USING fts5(body, note, tags, kind UNINDEXED, doc_id UNINDEXED, "
+                "tokenize='porter unicode61 remove_diacritics 2')")
+    src = sqlite3.connect(project)
+    start = time.perf_counter()
+    rows = []
+    for doc_id, text in texts:
+        spans = [Span("paragraph", a, b) for a, b in _paras(text)]
+        for a, b in passages(text, spans):
+            rows.append((text[a:b], "", "", "passage", doc_id))
+    con.executemany("INSERT INTO f VALUES (?, ?, ?, ?, ?)", rows)
+    tag_names = dict(src.execute("SELECT id, name FROM tags"))
+    links: dict[int, list[str]] = {}
+    for ann, tag in src.execute("SELECT annotation_id, tag_id FROM annotation_tags"):
+        links.setdefault(ann, []).append(tag_names[tag])
+    con.executemany("INSERT INTO f VALUES (?, ?, ?, 'annotation', ?)",
+                    ((q, note, " ".join(links.get(i, [])), d)
+                     for i, q, note, d in src.execute("SELECT id, quote, note, document_id FROM annotations")))
+    con.commit()
+    return con, time.perf_counter() - start
+
+
+def _paras(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for para in text.rstrip("\n").split("\n\n"):
+        out.append((pos, pos + len(para)))
+        pos += len(para) + 2
+    return out
+
+
+def fts_query(q: str) -> str:
+    if q.startswith("tag:"):
+        tag, _, rest = q[4:].partition(" ")
+        return f'tags:{tag} AND "{rest}"'
+    if q.endswith("~1/1"):
+        return f'"{q[:-4]}"'  # FTS5 has no fuzzy search: a plain term stands in
+    if q.endswith("*"):
+        return q
+    if q.startswith('"'):
+        return q
+    return " AND ".join(f'"{w}"' for w in q.split())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--highlights", type=int, default=100_000)
+    parser.add_argument("--chars", type=int, default=5_000)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="dossier-bench-"))
+    env = {"DOSSIER_CACHE_DIR": str(tmp / "cache"), "PATH": "/usr/bin:/bin", "HOME": str(tmp)}
+    import os
+
+    os.environ.update({"DOSSIER_CACHE_DIR": env["DOSSIER_CACHE_DIR"]})
+    project = tmp / "bench.dossier"
+    start = time.perf_counter()
+    chars, texts = build_project(project, args.docs, args.highlights, args.chars)
+    generated = time.perf_counter() - start
+    mb = chars / 1e6
+
+    # Bulk indexing, in a child process each so peak memory is the indexer's own.
+    code = ("from app.library import Library; from pathlib import Path; "
+            f"lib = Library.open(Path({str(project)!r})); lib.reindex(procs={{procs}}); lib.close()")
+    one_s, one_mb = child_run(code.replace("{procs}", "1"), env)
+    two_s, two_mb = child_run(code.replace("{procs}", "2"), env)
+
+    lib = Library.open(project)
+    folder = index_folder(lib.uuid)
+    index_mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
+    rng = random.Random(7)
+    qs = queries(rng, texts)
+    for q in qs["term"][:5]:  # warm the searcher and caches as a running app would be
+        lib.search(q)
+    whoosh_snip = {k: time_queries(lambda q: lib.search(q, limit=20), v) for k, v in qs.items()}
+    whoosh_plain = {k: time_queries(lambda q: lib.search(q, limit=20, snippets=False), v)
+                    for k, v in qs.items()}
+
+    from benchmarks.ui_free_typing import typing_latencies
+
+    typing = typing_latencies(lib, ["merida funding cartels", "lavado de dinero fentanilo",
+                                    "extradition requests delayed"])
+    lib.close()
+
+    # New highlight to searchable, with the window's background writer.
+    lib = Library.open(project, background_index=True)
+    latencies = []
+    for i in range(20):
+        doc_id, _text = texts[i]
+        note = f"quokka{i}zz"
+        t0 = time.perf_counter()
+        lib.add_annotation(doc_id, 0, 6, note=note)
+        while not lib.search(f"note:{note}", snippets=False):
+            time.sleep(0.002)
+        latencies.append((time.perf_counter() - t0) * 1000)
+    lib.close()
+
+    fts_con, fts_build = fts5(tmp / "fts.db", texts, project)
+    fts_snip = {k: time_queries(lambda q: fts_con.execute(
+        "SELECT doc_id, snippet(f, 0, '**', '**', '…', 24) FROM f WHERE f MATCH ? ORDER BY bm25(f) LIMIT 20",
+        (fts_query(q),)).fetchall(), v) for k, v in qs.items()}
+    fts_plain = {k: time_queries(lambda q: fts_con.execute(
+        "SELECT rowid FROM f WHERE f MATCH ? ORDER BY bm25(f) LIMIT 20", (fts_query(q),)).fetchall(), v)
+        for k, v in qs.items()}
+
+    ratios = {k: round(whoosh_snip[k]["p95"] / max(fts_snip[k]["p95"], 0.01), 1) for k in qs}
+    all_snip = [v["p95"] for v in whoosh_snip.values()]
+    emit("search", {
+        "commit": git_rev(),
+        "corpus": {"documents": args.docs, "highlights": args.highlights, "text_mb": round(mb, 1),
+                   "generated_s": round(generated, 1)},
+        "indexing": {"one_process_mb_per_s": round(mb / one_s, 2), "one_process_peak_mb": one_mb,
+                     "two_process_mb_per_s": round(mb / two_s, 2), "two_process_peak_mb": two_mb,
+                     "index_mb": round(index_mb, 1)},
+        "whoosh_ms_with_20_snippets": whoosh_snip,
+        "whoosh_ms_without_snippets": whoosh_plain,
+        "fts5_ms_with_20_snippets": fts_snip,
+        "fts5_ms_without_snippets": fts_plain,
+        "fts5_build_mb_per_s": round(mb / fts_build, 1),
+        "p95_ratio_whoosh_to_fts5": ratios,
+        "worst_p95_with_snippets_ms": max(all_snip),
+        "typing_keystroke_ms": typing,
+        "highlight_to_searchable_ms": percentiles(latencies),
+        "fts5_note": "FTS5 has no fuzzy search; its 'fuzzy' row runs the plain term instead",
+    })
+
+
+if __name__ == "__main__":
+    main()
