@@ -27,7 +27,7 @@ from app.domain import Span
 from app.indexing import passages
 from app.library import Library
 from app.paths import index_folder
-from benchmarks.corpus import EN, ES, NAMES, RARE, TAGS, document, emit, git_rev, percentiles
+from benchmarks.corpus import EN, ES, NAMES, RARE, TAGS, VOCAB, document, emit, git_rev, percentiles
 from storage.models import Annotation, AnnotationTag, Document, Tag
 from storage.project_file import ProjectFile
 
@@ -119,14 +119,15 @@ def queries(rng: random.Random, texts: list[tuple[int, str]]) -> dict[str, list[
         i = rng.randrange(1, len(word) - 1)
         return word[:i] + word[i + 1 :]
 
+    mid = VOCAB[200:3000]  # words of middling frequency, as analysts' queries mostly are
     n = 40
     return {
-        "term": [rng.choice(common + NAMES + RARE) for _ in range(n)],
-        "two_terms": [f"{rng.choice(NAMES + RARE)} {rng.choice(common)}" for _ in range(n)],
+        "term": [rng.choice(common + NAMES + RARE + mid) for _ in range(n)],
+        "two_terms": [f"{rng.choice(NAMES + RARE + mid)} {rng.choice(common + mid)}" for _ in range(n)],
         "phrase": [phrase() for _ in range(n)],
-        "fuzzy": [f"{typo(rng.choice(common))}~1/1" for _ in range(n)],
-        "prefix": [f"{rng.choice(common)[:4]}*" for _ in range(n)],
-        "tag_filter": [f"tag:{rng.choice(TAGS).split('/')[0]} {rng.choice(common)}" for _ in range(n)],
+        "fuzzy": [f"{typo(rng.choice(common + mid))}~1/1" for _ in range(n)],
+        "prefix": [f"{rng.choice(common + mid)[:4]}*" for _ in range(n)],
+        "tag_filter": [f"tag:{rng.choice(TAGS).split('/')[0]} {rng.choice(common + mid)}" for _ in range(n)],
     }
 
 

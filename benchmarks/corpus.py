@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import os
 import platform
@@ -21,11 +23,39 @@ TAGS = ["Drugs/Fentanyl", "Drugs/Precursors", "Finance/Laundering", "Finance/She
 RARE = [f"{a}{b}" for a in ("zor", "vel", "quin", "mar", "tel", "bra") for b in ("ado", "ista", "ón", "ex")]
 
 
+def _vocabulary(size: int = 30_000) -> tuple[list[str], list[float]]:
+    """Made-up words with Zipf frequencies, as real text has: a few common, most rare."""
+    rng = random.Random(99)
+    onsets = ["b", "c", "d", "f", "g", "l", "m", "n", "p", "r", "s", "t", "v", "tr", "pl", "br", "gr"]
+    vowels = ["a", "e", "i", "o", "u", "á", "é", "ó", "ia", "ue"]
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(onsets) + rng.choice(vowels) for _ in range(rng.randint(2, 4))))
+    ordered = sorted(words)
+    rng.shuffle(ordered)
+    weights = [1 / (rank ** 1.07) for rank in range(1, size + 1)]
+    return ordered, list(itertools.accumulate(weights))
+
+
+VOCAB, _CUMULATIVE = _vocabulary()
+
+
+def zipf_word(rng: random.Random) -> str:
+    return VOCAB[bisect.bisect_left(_CUMULATIVE, rng.random() * _CUMULATIVE[-1])]
+
+
 def paragraph(rng: random.Random, words: list[str], length: int) -> str:
     out = []
     for i in range(length):
         roll = rng.random()
-        word = rng.choice(NAMES) if roll < 0.02 else rng.choice(RARE) if roll < 0.03 else rng.choice(words)
+        if roll < 0.02:
+            word = rng.choice(NAMES)
+        elif roll < 0.03:
+            word = rng.choice(RARE)
+        elif roll < 0.55:
+            word = rng.choice(words)
+        else:
+            word = zipf_word(rng)
         out.append(word.capitalize() if i == 0 else word)
     return " ".join(out) + "."
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from whoosh import query as wq
@@ -17,6 +18,7 @@ from storage.index.schema import TEXT_FIELDS
 MAX_QUERY_CHARS = 1000
 MIN_PREFIX = 2
 MAX_EXPANSION = 64  # terms a prefix or fuzzy term may expand to, most frequent first
+MAX_CANDIDATES = 512  # expansions examined to choose those 64
 _ALIASES = {"title": "doc", "colour": "color", "type": "kind", "date": "published"}
 _ALIAS_RE = re.compile(r"\b(" + "|".join(_ALIASES) + r"):", re.I)
 _FIELD_RE = re.compile(r"(^|[\s(])(\w+):(?=\s|$|\))")
@@ -87,7 +89,9 @@ def bound_expansions(query: wq.Query, searcher: Searcher) -> wq.Query:
             if isinstance(q, (wq.Prefix, wq.Wildcard)) and len(stem.replace("*", "")) < MIN_PREFIX:
                 raise QueryError(f"'{q.text}' is too short to expand; type at least {MIN_PREFIX} letters")
             try:
-                words = list(q._btexts(reader))  # private: whoosh's own expansion
+                # Look at a bounded number of candidates: ranking thousands by frequency
+                # cost more than the search itself.
+                words = list(itertools.islice(q._btexts(reader), MAX_CANDIDATES))  # private API
             except Exception:
                 words = []
             if len(words) > MAX_EXPANSION:

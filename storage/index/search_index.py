@@ -20,7 +20,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from storage.index.query import Parser, bound_expansions
-from storage.index.schema import SCHEMA_VERSION, build_schema
+from storage.index.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema
 from storage.index.snippets import locate
 
 STATE_FILE = "dossier-index.json"
@@ -194,17 +194,19 @@ class SearchIndex:
             query, literal = self._parser.parse(text)
             query = bound_expansions(query, searcher)
             filt = wq.Term("kind", kind) if kind else None
-            results = searcher.search(query, limit=limit, filter=filt, terms=True)
-            hits = [self._hit(r, snippets) for r in results]
+            # No terms=True: recording matched terms for every match is slow. Expansions are
+            # already explicit terms here, so the query's own terms serve the snippets.
+            results = searcher.search(query, limit=limit, filter=filt)
+            words = {(f, t) for f, t in query.iter_all_terms() if f in TEXT_FIELDS}
+            hits = [self._hit(r, snippets, words) for r in results]
         return hits, literal
 
-    def _hit(self, result: Any, snippets: bool) -> IndexHit:
+    def _hit(self, result: Any, snippets: bool, words: set[tuple[str, Any]]) -> IndexHit:
         fields = result.fields()
         body: str = fields.get("body") or ""
         start = int(fields["start"])
         if snippets:
-            matched = {(f, t) for f, t in result.matched_terms()}
-            snippet, matches = locate(body, fields.get("lang"), matched)
+            snippet, matches = locate(body, fields.get("lang"), words)
         else:
             snippet, matches = body[:200], ()
         tags = tuple(t for t in (fields.get("tag") or "").split(",") if t)
