@@ -19,7 +19,9 @@ def _inline_text(token: Token) -> str:
     for child in token.children or []:
         if child.type in ("text", "code_inline"):
             out.append(child.content)
-        elif child.type in {"softbreak", "hardbreak"}:
+        elif child.type == "softbreak":
+            out.append(" ")  # a soft break is a space in the rendered paragraph
+        elif child.type == "hardbreak":
             out.append("\n")
         elif child.type == "image":
             out.append(child.content)  # the alt text

@@ -25,12 +25,14 @@ _CID = re.compile(r"\(cid:\d+\)")
 # Ligatures and Arabic/Hebrew presentation forms: fold to the letters they show.
 _PRESENTATION = re.compile("[\ufb00-\ufdff\ufe70-\ufeff]+")
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
+_LEADERS = re.compile(r"(?:\s*\.){4,}")  # table-of-contents dot leaders
 _PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})?(\d{2})?")
 
 
 def _fix(text: str) -> str:
     text = _CID.sub("", text)
     text = _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    text = _LEADERS.sub(" … ", text)
     return _HYPHEN_BREAK.sub(r"\1\2", text)
 
 

@@ -298,3 +298,13 @@ def test_structure_spans_stored(lib: Library, tmp_path: Path) -> None:
     assert doc_id is not None
     spans = lib.document_structure(doc_id)
     assert Span("heading", 0, len("Joint Statement on Security"), 1) in spans
+
+
+def test_markdown_soft_breaks_are_spaces(tmp_path: Path) -> None:
+    result = extract(corpus.write(tmp_path / "soft.md", "A line broken\nin the source.\n\nNext  \nhard break"))
+    assert result.text == "A line broken in the source.\n\nNext\nhard break"
+
+
+def test_pdf_toc_dot_leaders_are_collapsed(tmp_path: Path) -> None:
+    p = corpus.make_pdf(tmp_path / "toc.pdf", ["1.1 Introduction . . . . . . . . . . . . 5"])
+    assert ". . . ." not in extract(p).text

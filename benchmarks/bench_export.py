@@ -1,0 +1,66 @@
+"""Export time for a briefing of 300 excerpts from 30 documents (docx, md, html).
+
+usage: python benchmarks/bench_export.py [--excerpts 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import docx  # noqa: E402
+
+from app.library import Library  # noqa: E402
+from benchmarks.corpus import TAGS, document, emit, git_rev, percentiles  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--excerpts", type=int, default=300)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="dossier-export-"))
+    os.environ["DOSSIER_CACHE_DIR"] = str(tmp / "cache")
+    rng = random.Random(5)
+    lib = Library.open(tmp / "export.dossier")
+    docs = []
+    with lib.deferred_indexing():
+        for n in range(30):
+            text, _ = document(rng, n, 20_000)
+            (tmp / f"d{n}.txt").write_text(text, encoding="utf-8")
+            doc_id = lib.import_file(tmp / f"d{n}.txt").id
+            assert doc_id is not None
+            lib.update_document(doc_id, author=f"Agency {n % 7}", published=f"2024-0{1 + n % 9}-1{n % 10}")
+            docs.append((doc_id, text))
+        ids = []
+        for i in range(args.excerpts):
+            doc_id, text = docs[i % len(docs)]
+            start = text.index(" ", rng.randrange(len(text) - 400)) + 1
+            ann = lib.add_annotation(doc_id, start, text.index(" ", start + 150), [TAGS[i % len(TAGS)]])
+            ids.append(ann.id)
+    brief = lib.create_briefing("Benchmark memo", subject="Export timing", to="Director", from_="Analyst",
+                                classification="UNCLASSIFIED", summary="Three hundred excerpts.")
+    for tag in TAGS:
+        lib.add_items(brief.id, [a.id for a in lib.annotations(tag=tag)], section=tag)
+    figures = {}
+    for suffix in ("docx", "md", "html"):
+        samples = []
+        for _ in range(3):
+            start = time.perf_counter()
+            lib.export_briefing(brief.id, tmp / f"memo.{suffix}")
+            samples.append((time.perf_counter() - start) * 1000)
+        figures[suffix] = percentiles(samples)
+    paragraphs = len(docx.Document(str(tmp / "memo.docx")).paragraphs)
+    lib.close()
+    emit("export", {"commit": git_rev(), "excerpts": args.excerpts, "documents": len(docs),
+                    "docx_paragraphs": paragraphs, "export_ms": figures})
+
+
+if __name__ == "__main__":
+    main()
