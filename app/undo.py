@@ -117,26 +117,46 @@ class DeleteAnnotation:
         lib.restore_annotation(self._snapshot)
 
 
-@dataclass
-class TagEdit:
-    """Rename, merge, re-parent, recolour or delete tags: undone by restoring the tree."""
+class _StateEdit:
+    """An edit undone by restoring a captured state; redo restores the state after it."""
 
     text: str
     action: Callable[[Library], object]
-    _before: TagState | None = None
-    _after: TagState | None = None
+    _before: Any = None
+    _after: Any = None
+
+    def capture(self, lib: Library) -> Any:
+        raise NotImplementedError
+
+    def restore(self, lib: Library, state: Any) -> None:
+        raise NotImplementedError
 
     def redo(self, lib: Library) -> None:
         if self._after is None:
-            self._before = lib.tag_state()
+            self._before = self.capture(lib)
             self.action(lib)
-            self._after = lib.tag_state()
+            self._after = self.capture(lib)
         else:
-            lib.restore_tag_state(self._after)
+            self.restore(lib, self._after)
 
     def undo(self, lib: Library) -> None:
         assert self._before is not None
-        lib.restore_tag_state(self._before)
+        self.restore(lib, self._before)
+
+
+@dataclass
+class TagEdit(_StateEdit):
+    """Rename, merge, re-parent, recolour or delete tags: the tag tree is small, so undo
+    restores all of it."""
+
+    text: str
+    action: Callable[[Library], object]
+
+    def capture(self, lib: Library) -> TagState:
+        return lib.tag_state()
+
+    def restore(self, lib: Library, state: TagState) -> None:
+        lib.restore_tag_state(state)
 
 
 @dataclass
@@ -170,26 +190,18 @@ class UpdateDocument:
 
 
 @dataclass
-class BriefingEdit:
+class BriefingEdit(_StateEdit):
     """Any edit inside one briefing, undone by restoring its captured state."""
 
     text: str
     briefing_id: int
     action: Callable[[Library], object]
-    _before: BriefingState | None = None
-    _after: BriefingState | None = None
 
-    def redo(self, lib: Library) -> None:
-        if self._after is None:
-            self._before = lib.briefing_state(self.briefing_id)
-            self.action(lib)
-            self._after = lib.briefing_state(self.briefing_id)
-        else:
-            lib.restore_briefing_state(self._after)
+    def capture(self, lib: Library) -> BriefingState:
+        return lib.briefing_state(self.briefing_id)
 
-    def undo(self, lib: Library) -> None:
-        assert self._before is not None
-        lib.restore_briefing_state(self._before)
+    def restore(self, lib: Library, state: BriefingState) -> None:
+        lib.restore_briefing_state(state)
 
 
 @dataclass

@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import docx  # noqa: E402
+import docx
 
-from app.library import Library  # noqa: E402
-from benchmarks.corpus import TAGS, document, emit, git_rev, percentiles  # noqa: E402
+from app.library import Library
+from benchmarks.corpus import TAGS, document, emit, git_rev, percentiles
 
 
 def main() -> None:

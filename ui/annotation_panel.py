@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain import AnnotationInfo
-from ui.models import ID_ROLE, AnnotationModel, sort_by_header
+from ui.filtered_table import FilteredTable
+from ui.models import ID_ROLE, AnnotationModel
 
 
 class AnnotationPanel(QWidget):
@@ -27,30 +25,17 @@ class AnnotationPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = AnnotationModel()
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
+        table = FilteredTable(self, self.model, "annotationList", "annotationFilter", "Filter highlights…")
+        table.sort_by()
+        self.proxy, self.filter, self.view = table.proxy, table.filter, table.view
         self.title = QLabel("Highlights")
         self.title.setObjectName("annotationListTitle")
         self.back = QPushButton("Back to document")
         self.back.setVisible(False)
         self.back.clicked.connect(self.mode_cleared.emit)
-        self.filter = QLineEdit()
-        self.filter.setObjectName("annotationFilter")
-        self.filter.setPlaceholderText("Filter highlights…")
-        self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        self.view = QTableView()
-        self.view.setObjectName("annotationList")
-        self.view.setModel(self.proxy)
-        sort_by_header(self.view, self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setDragEnabled(True)
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
-        self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.view.setMinimumHeight(150)
         self.view.doubleClicked.connect(self._on_double)
         self.view.activated.connect(self._on_double)  # Enter opens the excerpt too

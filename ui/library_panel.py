@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QVBoxLayout, QWidget
 
 from app.domain import DocumentInfo
-from ui.models import ID_ROLE, DocumentModel, sort_by_header
+from ui.filtered_table import FilteredTable
+from ui.models import ID_ROLE, DocumentModel
 
 
 class LibraryPanel(QWidget):
@@ -22,22 +23,10 @@ class LibraryPanel(QWidget):
         super().__init__(parent)
         self.setAcceptDrops(True)
         self.model = DocumentModel()
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
-        self.filter = QLineEdit()
-        self.filter.setObjectName("libraryFilter")
-        self.filter.setPlaceholderText("Filter documents…")
-        self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        self.view = QTableView()
-        self.view.setObjectName("libraryView")
-        self.view.setModel(self.proxy)
-        sort_by_header(self.view, self.model, 2, Qt.SortOrder.DescendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table = FilteredTable(self, self.model, "libraryView", "libraryFilter", "Filter documents…")
+        table.sort_by(2, Qt.SortOrder.DescendingOrder)
+        self.proxy, self.filter, self.view = table.proxy, table.filter, table.view
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.verticalHeader().hide()
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

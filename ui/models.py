@@ -68,6 +68,22 @@ class RecordModel(QAbstractTableModel, Generic[T]):
     def row_of(self, ident: int) -> int | None:
         return self._row_of.get(ident)
 
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display[row][col]
+        if role == SORT_ROLE:
+            return self._sort[row][col]
+        if role == ID_ROLE:
+            return getattr(self.rows[row], "id", None)
+        return self.extra(self.rows[row], col, role)
+
+    def extra(self, record: T, column: int, role: int) -> Any:
+        """Roles beyond text, sort key and id (tooltips, colour swatches)."""
+        return None
+
     def display(self, record: T) -> tuple[Any, ...]:
         raise NotImplementedError
 
@@ -99,20 +115,10 @@ class DocumentModel(RecordModel[DocumentInfo]):
     def sort_keys(self, doc: DocumentInfo) -> tuple[Any, ...]:
         return (doc.title.lower(), doc.published or "", doc.imported_at.isoformat(), doc.annotation_count)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        doc = self.rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display[index.row()][col]
-        if role == SORT_ROLE:
-            return self._sort[index.row()][col]
+    def extra(self, doc: DocumentInfo, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = [doc.title, doc.author or "", doc.source or "", f"{doc.format}, {doc.chars:,} characters"]
             return "\n".join(p for p in parts if p)
-        if role == ID_ROLE:
-            return doc.id
         return None
 
 
@@ -125,21 +131,11 @@ class AnnotationModel(RecordModel[AnnotationInfo]):
     def sort_keys(self, ann: AnnotationInfo) -> tuple[Any, ...]:
         return tuple(v.lower() for v in self.display(ann))
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        ann = self.rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display[index.row()][col]
-        if role == SORT_ROLE:
-            return self._sort[index.row()][col]
-        if role == Qt.ItemDataRole.DecorationRole and col == 0:
+    def extra(self, ann: AnnotationInfo, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return color_of(ann.color)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{ann.quote}\n\n{', '.join(ann.tags)}\n{ann.note}".strip()
-        if role == ID_ROLE:
-            return ann.id
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
