@@ -10,7 +10,7 @@ from app.errors import KnownError
 from app.library import Library
 from benchmarks.corpus import percentiles
 
-_LAST_WORD = re.compile(r"(?:^|\s)(\w{3,})$")
+_LAST_WORD = re.compile(r"(?:^|\s)(\w{4,})$")
 
 
 def as_you_type(text: str) -> str:

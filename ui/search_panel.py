@@ -44,7 +44,7 @@ DEBOUNCE_MS = 120
 LIMIT = 50
 HIT_ROLE = Qt.ItemDataRole.UserRole + 20
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
-_LAST_WORD = re.compile(r"(?:^|\s)(\w{3,})$")
+_LAST_WORD = re.compile(r"(?:^|\s)(\w{4,})$")
 
 
 def as_you_type(text: str) -> str:

@@ -17,8 +17,8 @@ from storage.index.schema import TEXT_FIELDS
 
 MAX_QUERY_CHARS = 1000
 MIN_PREFIX = 2
-MAX_EXPANSION = 64  # terms a prefix or fuzzy term may expand to, most frequent first
-MAX_CANDIDATES = 512  # expansions examined to choose those 64
+MAX_EXPANSION = 24  # terms a prefix or fuzzy term may expand to, most frequent first
+MAX_CANDIDATES = 256  # expansions examined to choose those
 _ALIASES = {"title": "doc", "colour": "color", "type": "kind", "date": "published"}
 _ALIAS_RE = re.compile(r"\b(" + "|".join(_ALIASES) + r"):", re.I)
 _FIELD_RE = re.compile(r"(^|[\s(])(\w+):(?=\s|$|\))")

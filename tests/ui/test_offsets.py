@@ -29,6 +29,7 @@ def test_search_as_you_type_adds_a_prefix_to_the_last_word() -> None:
     from ui.search_panel import as_you_type
 
     assert as_you_type("merida fund") == "merida (fund OR fund*)"
+    assert as_you_type("merida fun") == "merida fun"  # three letters: not yet
     assert as_you_type("merida fund ") == "merida fund"
     assert as_you_type("me") == "me"  # too short to expand
     assert as_you_type('"exact phrase') == '"exact phrase'
