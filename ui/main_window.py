@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
         self.briefings.command_requested.connect(self.push)
         self.briefings.export_requested.connect(self.export_dialog)
         self.briefings.new_from_query.connect(self.new_briefing_from_query)
-        self.reader.view.addAction(self.highlight_action)
+        self.reader.view.menu_actions = [self.highlight_action, self.reapply_action]
 
     # -- project -------------------------------------------------------------------
     def attach(self, lib: Library) -> None:

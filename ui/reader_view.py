@@ -7,7 +7,16 @@ points (``OffsetMap`` converts), so highlights after emoji are exact.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QHelpEvent, QMouseEvent, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QHelpEvent,
+    QMouseEvent,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QToolTip, QVBoxLayout, QWidget
 
 from app.domain import AnnotationInfo, DocumentInfo, Span
@@ -30,7 +39,7 @@ class ReaderView(QPlainTextEdit):
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.menu_actions: list[QAction] = []  # offered first in the context menu
         font = self.font()
         font.setPointSizeF(max(font.pointSizeF(), 10.5))
         self.setFont(font)
@@ -158,6 +167,16 @@ class ReaderView(QPlainTextEdit):
         self._repaint_selections()
 
     # -- events ----------------------------------------------------------------
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        first = menu.actions()[0] if menu.actions() else None
+        for action in self.menu_actions:
+            menu.insertAction(first, action)  # type: ignore[arg-type]
+        if first is not None:
+            menu.insertSeparator(first)
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton:

@@ -1,53 +1,36 @@
-"""PDF: text page by page with page spans (pdfminer.six layout analysis).
+"""PDF: text page by page with page spans, through PDFium (pypdfium2).
 
-pdfminer.six was chosen over pypdf and pypdfium2 because its layout analysis
-groups text boxes into columns, so two-column pages read column by column even
-when the content stream interleaves them (see tests/app/test_import_pdf.py).
+Compared on real PDFs (Debian Reference, 674,000 characters): pypdfium2 read it
+in 0.4 s, pypdf in 5.7 s and pdfminer.six in 18.1 s, with the same clean text
+(no ``(cid:N)``, no ligature characters) and columns in reading order on our
+two-column test page. PDFium gives lines, not paragraphs, so paragraphs are
+rebuilt from line lengths and sentence ends.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from datetime import date
 from pathlib import Path
 
-from pdfminer.high_level import extract_pages
-from pdfminer.layout import LAParams, LTTextContainer
-from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFParser, PDFSyntaxError
-from pdfminer.psparser import PSException
+import pypdfium2 as pdfium
 
 from app.importers.base import Extracted, Limits, TextBuilder, fail, first_title
 
 _CID = re.compile(r"\(cid:\d+\)")
 # Ligatures and Arabic/Hebrew presentation forms: fold to the letters they show.
 _PRESENTATION = re.compile("[\ufb00-\ufdff\ufe70-\ufeff]+")
-_HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
 _LEADERS = re.compile(r"(?:\s*\.){4,}")  # table-of-contents dot leaders
 _PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})?(\d{2})?")
+_SENTENCE_END = re.compile(r"[.:!?»”\"')\]]$")
+SHORT_LINE = 0.75  # of the page's longest line: a shorter line that ends a sentence ends a paragraph
 
 
 def _fix(text: str) -> str:
     text = _CID.sub("", text)
     text = _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
-    text = _LEADERS.sub(" … ", text)
-    return _HYPHEN_BREAK.sub(r"\1\2", text)
-
-
-def _decode_meta(value: object) -> str | None:
-    if isinstance(value, bytes):
-        if value.startswith(b"\xfe\xff"):
-            text = value[2:].decode("utf-16-be", "replace")
-        else:
-            text = value.decode("latin-1")
-    elif isinstance(value, str):
-        text = value
-    else:
-        return None
-    text = text.strip().strip("\x00")
-    return text or None
+    return _LEADERS.sub(" … ", text)
 
 
 def _pdf_date(value: str | None) -> str | None:
@@ -61,52 +44,65 @@ def _pdf_date(value: str | None) -> str | None:
         return None
 
 
-def _metadata(data: bytes, path: Path) -> dict[str, str | None]:
-    try:
-        doc = PDFDocument(PDFParser(io.BytesIO(data)))
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise fail(path, "encrypted PDF (password protected); remove the password first") from exc
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
-        raise fail(path, f"damaged or not a PDF ({exc or type(exc).__name__})") from exc
-    info = doc.info[0] if doc.info else {}
-    return {
-        "title": _decode_meta(info.get("Title")),
-        "author": _decode_meta(info.get("Author")),
-        "published": _pdf_date(_decode_meta(info.get("CreationDate"))),
-    }
+def paragraphs(page_text: str) -> list[str]:
+    """Join a page's lines into paragraphs (hyphenated line ends rejoined)."""
+    lines = [line.strip() for line in page_text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    longest = max((len(line) for line in lines), default=0)
+    out: list[str] = []
+    current = ""
+    for line in lines:
+        if not line:
+            if current:
+                out.append(current)
+            current = ""
+            continue
+        if current.endswith("-") and line[:1].islower():
+            current = current[:-1] + line
+        else:
+            current = f"{current} {line}" if current else line
+        if len(line) < SHORT_LINE * longest and _SENTENCE_END.search(line):
+            out.append(current)
+            current = ""
+    if current:
+        out.append(current)
+    return out
 
 
 def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise fail(path, "not a PDF file (no %PDF header)")
-    meta = _metadata(data, path)
-    builder = TextBuilder()
-    pages = 0
     try:
-        for number, page in enumerate(
-            extract_pages(io.BytesIO(data), laparams=LAParams(boxes_flow=0.5)), 1
-        ):
-            pages = number
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise fail(path, "encrypted PDF (password protected); remove the password first") from exc
+        raise fail(path, f"damaged or not a PDF ({exc})") from exc
+    try:
+        meta = document.get_metadata_dict()
+        builder = TextBuilder()
+        pages = len(document)
+        for number in range(pages):
+            page = document[number]
+            try:
+                text = page.get_textpage().get_text_range()
+            except pdfium.PdfiumError as exc:
+                raise fail(path, f"damaged PDF (page {number + 1}: {exc})") from exc
             start = builder.mark()
-            for element in page:
-                if isinstance(element, LTTextContainer):
-                    block = _fix(element.get_text())
-                    builder.add("paragraph", " ".join(block.split("\n")).strip())
-            builder.enclose("page", start, number)
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise fail(path, "encrypted PDF (password protected); remove the password first") from exc
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AssertionError) as exc:
-        raise fail(path, f"damaged PDF ({exc or type(exc).__name__})") from exc
-    text = builder.text()
+            for para in paragraphs(_fix(text)):
+                builder.add("paragraph", para)
+            builder.enclose("page", start, number + 1)
+    finally:
+        document.close()
+    body = builder.text()
     if pages == 0:
         raise fail(path, "damaged PDF (no pages could be read)")
-    if not text.strip():
+    if not body.strip():
         raise fail(path, "no text layer (scanned document?); run OCR on it first")
     return Extracted(
-        text,
+        body,
         builder.spans,
         "pdf",
-        title=meta["title"] or first_title(text, builder.spans),
-        author=meta["author"],
-        published=meta["published"],
+        title=(meta.get("Title") or "").strip() or first_title(body, builder.spans),
+        author=(meta.get("Author") or "").strip() or None,
+        published=_pdf_date(meta.get("CreationDate")),
     )

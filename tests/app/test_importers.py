@@ -308,3 +308,13 @@ def test_markdown_soft_breaks_are_spaces(tmp_path: Path) -> None:
 def test_pdf_toc_dot_leaders_are_collapsed(tmp_path: Path) -> None:
     p = corpus.make_pdf(tmp_path / "toc.pdf", ["1.1 Introduction . . . . . . . . . . . . 5"])
     assert ". . . ." not in extract(p).text
+
+
+@pytest.mark.skipif(not corpus.DEJAVU.exists(), reason="needs the DejaVu font to write Arabic")
+def test_pdf_arabic_is_stored_in_logical_order_without_presentation_forms(tmp_path: Path) -> None:
+    # "سلام" as a PDF producer lays it out: shaped presentation-form glyphs, placed right to left
+    # (so left to right on the page they read م ا ل س).
+    visual = "\ufee1\ufe8e\ufee0\ufeb3"
+    result = extract(corpus.make_pdf(tmp_path / "ar.pdf", [f"Peace {visual} here"], title=None))
+    assert "سلام" in result.text
+    assert not any("\ufb50" <= ch <= "\ufeff" for ch in result.text)
