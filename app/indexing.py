@@ -117,6 +117,7 @@ def annotation_record(a: Annotation, doc: Document, paths: dict[int, str]) -> di
         field: a.quote,
         "note": a.note,
         "tag": _with_ancestors([paths[t.id] for t in a.tags]),
+        "tag_paths": sorted(paths[t.id] for t in a.tags),
         "color": a.color or (min(a.tags, key=lambda t: paths[t.id].lower()).color if a.tags
                              else DEFAULT_COLOR),
         "created": a.created_at,

@@ -1,6 +1,6 @@
 """Open the real window on a project and save a screenshot (run under Xvfb).
 
-usage: python scripts/screenshot.py PROJECT OUT.png [DOC_ID]
+usage: python scripts/screenshot.py PROJECT OUT.png [DOC_ID [ANNOTATION_ID [QUERY]]]
 """
 
 from __future__ import annotations
@@ -24,6 +24,11 @@ def main() -> int:
     window.show()
     if len(sys.argv) > 3:
         window.show_document(int(sys.argv[3]))
+    if len(sys.argv) > 4:
+        window.select_annotation(int(sys.argv[4]), scroll=True)
+    if len(sys.argv) > 5:
+        window.search.box.setText(sys.argv[5])
+        window.search.run_now()
 
     def shoot() -> None:
         screen = app.primaryScreen()

@@ -9,7 +9,7 @@ from storage.index.analysis import folding, stemming
 # Passage text of Spanish documents goes to text_es, everything else to text_en,
 # so each is stemmed by its own language; queries search both.
 TEXT_FIELDS = ("text_en", "text_es", "note")
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # a change rebuilds existing indexes on open
 
 
 def build_schema() -> Schema:
@@ -27,7 +27,8 @@ def build_schema() -> Schema:
         text_en=TEXT(analyzer=stemming("en"), phrase=True),
         text_es=TEXT(analyzer=stemming("es"), phrase=True),
         note=TEXT(analyzer=stemming("en"), stored=True),
-        tag=KEYWORD(lowercase=True, commas=True, stored=True),
+        tag=KEYWORD(lowercase=True, commas=True),  # paths and their ancestors, for tag: queries
+        tag_paths=STORED(),  # the highlight's own tag paths as the user wrote them
         color=KEYWORD(lowercase=True, stored=True),
         published=DATETIME(stored=True),
         created=DATETIME(stored=True),

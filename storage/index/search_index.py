@@ -209,7 +209,7 @@ class SearchIndex:
             snippet, matches = locate(body, fields.get("lang"), words)
         else:
             snippet, matches = body[:200], ()
-        tags = tuple(t for t in (fields.get("tag") or "").split(",") if t)
+        tags = tuple(fields.get("tag_paths") or ())
         return IndexHit(
             kind=fields["kind"],
             doc_id=int(fields["doc_id"]),

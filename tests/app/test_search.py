@@ -113,7 +113,7 @@ def test_fields_tag_note_color_kind_doc(lib: Library, docs: dict[str, int]) -> N
     assert ids("doc:hearing") == {a1.id, a2.id}
     assert ids("tag:crime OR tag:drugs/fentanyl") == {a1.id, a3.id}
     annotation_hit = lib.search("tag:Drugs/Fentanyl")[0]
-    assert annotation_hit.tags == ("drugs", "drugs/fentanyl")
+    assert annotation_hit.tags == ("Drugs/Fentanyl",)  # full paths as written, not index keys
     assert annotation_hit.to_json()["annotation_id"] == a1.id
 
 

@@ -8,7 +8,7 @@ from storage.index import SearchIndex, whoosh_fixes
 
 RECORDS = [
     {"key": f"p:{i}:0", "kind": "passage", "pdoc": str(i), "doc_id": i, "doc": f"Doc {i}", "start": 0,
-     "end": 10, "body": text, "lang": "en", "text_en": text, "tag": "drugs,drugs/fentanyl" if i % 2 else ""}
+     "end": 10, "body": text, "lang": "en", "text_en": text, "tag": "drugs,drugs/fentanyl" if i % 2 else "", "tag_paths": ["Drugs/Fentanyl"] if i % 2 else []}
     for i, text in enumerate([
         "funding for the initiative rose", "cartels launder money through shell firms",
         "money money money laundering again", "seizures of fentanyl at the border",
