@@ -1,4 +1,8 @@
-"""W3C Web Annotation TextQuote/TextPosition selectors over a document's text."""
+"""W3C Web Annotation TextQuote/TextPosition selectors over a document's text.
+
+The quote, prefix and suffix are stored so a highlight could be re-anchored if a text
+were ever re-extracted; today a document's text never changes after import.
+"""
 
 from __future__ import annotations
 
@@ -35,18 +39,3 @@ def find_occurrence(text: str, quote: str, occurrence: int = 1) -> tuple[int, in
         raise NotFoundError(f"the quote occurs {total} time(s), not {occurrence}: {quote[:60]!r}")
     return pos, pos + len(quote)
 
-
-def reanchor(text: str, quote: str, prefix: str, suffix: str, hint: int) -> tuple[int, int] | None:
-    """Find the quote again in a re-extracted text: exact context first, else nearest."""
-    best: tuple[int, int] | None = None
-    pos = text.find(quote)
-    while pos >= 0:
-        score = (text[max(0, pos - len(prefix)) : pos] == prefix) + (
-            text[pos + len(quote) : pos + len(quote) + len(suffix)] == suffix
-        )
-        key = (score, -abs(pos - hint))
-        if best is None or key > best:
-            best = key
-            found = pos
-        pos = text.find(quote, pos + 1)
-    return (found, found + len(quote)) if best is not None else None

@@ -6,7 +6,7 @@ import uuid as uuidlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from app import anchoring, tag_paths
@@ -216,10 +216,6 @@ class AnnotationOps(LibraryCore):
         """The highlight's own colour (None: it follows its first tag)."""
         with self._read() as s:
             return s.scalar(select(Annotation.color).where(Annotation.id == annotation_id))
-
-    def annotation_count(self) -> int:
-        with self._read() as s:
-            return s.scalar(select(func.count(Annotation.id))) or 0
 
 
 def _snapshot(s: Session, annotation_id: int) -> AnnotationSnapshot:

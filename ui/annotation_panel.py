@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import AnnotationInfo
 from ui.filtered_table import FilteredTable
-from ui.models import ID_ROLE, AnnotationModel
+from ui.models import AnnotationModel
 
 
 class AnnotationPanel(QWidget):
@@ -64,10 +64,6 @@ class AnnotationPanel(QWidget):
             self.view.setCurrentIndex(index)
             self.view.selectionModel().blockSignals(False)
             self.view.scrollTo(index)
-
-    def selected_ids(self) -> list[int]:
-        rows = {i.row() for i in self.view.selectionModel().selectedRows()}
-        return [int(self.proxy.index(r, 0).data(ID_ROLE)) for r in sorted(rows)]
 
     def _record(self, index: QModelIndex) -> AnnotationInfo:
         return self.model.record(self.proxy.mapToSource(index).row())

@@ -169,11 +169,6 @@ class SearchIndex:
             self._close_searcher()
         return count
 
-    def optimize(self) -> None:
-        self._ix.optimize()
-        with self._lock:
-            self._close_searcher()
-
     # -- reading -------------------------------------------------------------
     def _searcher_now(self) -> Searcher:
         if self._searcher is None:
