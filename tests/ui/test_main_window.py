@@ -54,3 +54,14 @@ def test_dropping_files_on_the_library_imports_them(window: MainWindow, tmp_path
     qtbot.waitUntil(lambda: window.reader.view.doc_id is not None)
     assert "Seizures near Mérida." in window.reader.view.toPlainText()
     assert "broken.pdf" in window.statusBar().currentMessage() or "1 failed" in window.statusBar().currentMessage()
+
+
+def test_rebuild_search_index_from_the_window(doc_window: MainWindow, qtbot: QtBot) -> None:
+    window = doc_window
+    assert window.lib.wait_for_index(10)
+    worker = window.reindex()
+    with qtbot.waitSignal(worker.finished, timeout=20000):
+        pass
+    assert "Search index rebuilt" in window.statusBar().currentMessage()
+    assert window.lib.search("Mérida", kind="passage")
+    assert window.lib.check() == []
