@@ -12,7 +12,11 @@ from app.errors import KnownError
 from app.indexing import BackgroundIndexer, Indexer
 from app.paths import index_folder
 from storage.index import IndexHit, SearchIndex
+from storage.index.query import MAX_EXPANSION
 from storage.models import Annotation, Document
+
+TYPING_EXPANSIONS = 8  # completions of a half-typed word: the most frequent few are enough
+TYPING_BUDGET_S = 0.04  # a keystroke's search stops here and shows the best found so far
 
 
 class SearchOps(LibraryCore):
@@ -56,13 +60,31 @@ class SearchOps(LibraryCore):
         return self._background.wait_idle(timeout)
 
     def search(
-        self, query: str, limit: int = 20, kind: str | None = None, snippets: bool = True
+        self,
+        query: str,
+        limit: int = 20,
+        kind: str | None = None,
+        snippets: bool = True,
+        typing: bool = False,
     ) -> list[IndexHit]:
+        """Ranked hits.
+
+        ``typing``: the query is still being typed, so answer within ``TYPING_BUDGET_S`` with
+        the best hits found by then (``last_search_partial`` says if it was cut short; search
+        again without ``typing`` when the user pauses).
+        """
         if kind not in (None, "passage", "annotation"):
             raise KnownError(f"unknown kind {kind!r}: use passage or annotation")
-        hits, literal = self._index.search(query, limit=limit, kind=kind, snippets=snippets)
+        hits, literal, partial = self._index.search(
+            query, limit=limit, kind=kind, snippets=snippets,
+            expansions=TYPING_EXPANSIONS if typing else MAX_EXPANSION,
+            time_limit=TYPING_BUDGET_S if typing else None,
+        )
         self.last_query_literal = literal
+        self.last_search_partial = partial
         return hits
+
+    last_search_partial: bool = False
 
     last_query_literal: bool = False
 

@@ -32,6 +32,6 @@ def typing_latencies(lib: Library, phrases: list[str]) -> dict[str, float]:
                 continue
             start = time.perf_counter()
             with contextlib.suppress(KnownError):  # "too short to expand" is an answer too
-                lib.search(query, limit=20)
+                lib.search(query, limit=20, typing=query != phrase[:i].strip())
             samples.append((time.perf_counter() - start) * 1000)
     return {**percentiles(samples), "keystrokes": len(samples)}

@@ -41,6 +41,7 @@ from storage.index import IndexHit
 from ui.models import annotation_mime
 
 DEBOUNCE_MS = 120
+REFINE_MS = 350  # after a time-limited answer, search in full once typing pauses
 LIMIT = 50
 HIT_ROLE = Qt.ItemDataRole.UserRole + 20
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -66,21 +67,22 @@ def snippet_html(hit: IndexHit) -> str:
 
 
 class _Signals(QObject):
-    done = Signal(int, object, str)  # generation, hits, error
+    done = Signal(int, object, str, bool)  # generation, hits, error, partial
 
 
 class _SearchJob(QRunnable):
-    def __init__(self, lib: Library, generation: int, query: str, kind: str | None) -> None:
+    def __init__(self, lib: Library, generation: int, query: str, kind: str | None, typing: bool) -> None:
         super().__init__()
         self.lib, self.generation, self.query, self.kind = lib, generation, query, kind
+        self.typing = typing
         self.signals = _Signals()
 
     def run(self) -> None:
         try:
-            hits = self.lib.search(self.query, limit=LIMIT, kind=self.kind)
-            self.signals.done.emit(self.generation, hits, "")
+            hits = self.lib.search(self.query, limit=LIMIT, kind=self.kind, typing=self.typing)
+            self.signals.done.emit(self.generation, hits, "", self.lib.last_search_partial)
         except KnownError as exc:
-            self.signals.done.emit(self.generation, [], str(exc))
+            self.signals.done.emit(self.generation, [], str(exc), False)
 
 
 class HtmlDelegate(QStyledItemDelegate):
@@ -171,8 +173,12 @@ class SearchPanel(QWidget):
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.run_now)
+        self.refine_timer = QTimer(self)
+        self.refine_timer.setSingleShot(True)
+        self.refine_timer.setInterval(REFINE_MS)
+        self.refine_timer.timeout.connect(lambda: self.run_now(refine=True))
         self.box.textChanged.connect(lambda _t: self.timer.start())
-        self.box.returnPressed.connect(self.run_now)
+        self.box.returnPressed.connect(lambda: self.run_now(refine=True))
         for combo in (self.kind, self.tag, self.doc):
             combo.currentIndexChanged.connect(lambda _i: self.timer.start())
         for edit in (self.since, self.until):
@@ -210,21 +216,26 @@ class SearchPanel(QWidget):
             parts.append(f"published:[{since or '1000'} TO {until or '9999'}]")
         return " ".join(p for p in parts if p)
 
-    def run_now(self) -> None:
+    def run_now(self, refine: bool = False) -> None:
+        """Search now; ``refine`` runs without the per-keystroke time budget."""
         self.timer.stop()
+        self.refine_timer.stop()
         self.generation += 1
         text = self.query()
         if self.lib is None or not text:
             self.results.clear()
             self.status.setText("")
             return
-        job = _SearchJob(self.lib, self.generation, text, self.kind.currentData())
+        typing = not refine and as_you_type(self.box.text()) != self.box.text().strip()
+        job = _SearchJob(self.lib, self.generation, text, self.kind.currentData(), typing)
         job.signals.done.connect(self._on_done)
         self.pool.start(job)
 
-    def _on_done(self, generation: int, hits: list[IndexHit], error: str) -> None:
+    def _on_done(self, generation: int, hits: list[IndexHit], error: str, partial: bool) -> None:
         if generation != self.generation:
             return  # an older query answered late: drop it
+        if partial:
+            self.refine_timer.start()  # the best found in time; the full answer if the user pauses
         self.results.clear()
         if error:
             self.status.setText(error)

@@ -76,7 +76,7 @@ def _has_errors(query: wq.Query) -> bool:
     return any(_has_errors(child) for child in query.children())
 
 
-def bound_expansions(query: wq.Query, searcher: Searcher) -> wq.Query:
+def bound_expansions(query: wq.Query, searcher: Searcher, limit: int = MAX_EXPANSION) -> wq.Query:
     """Replace prefix/wildcard/fuzzy terms by an Or of their most frequent expansions.
 
     Unbounded, a short prefix expands to thousands of terms (p95 3.2 s measured).
@@ -91,12 +91,13 @@ def bound_expansions(query: wq.Query, searcher: Searcher) -> wq.Query:
             try:
                 # Look at a bounded number of candidates: ranking thousands by frequency
                 # cost more than the search itself.
-                words = list(itertools.islice(q._btexts(reader), MAX_CANDIDATES))  # private API
+                candidates = min(MAX_CANDIDATES, limit * 8)
+                words = list(itertools.islice(q._btexts(reader), candidates))  # private API
             except Exception:
                 words = []
-            if len(words) > MAX_EXPANSION:
+            if len(words) > limit:
                 words.sort(key=lambda w: -reader.doc_frequency(q.fieldname, w))
-                words = words[:MAX_EXPANSION]
+                words = words[:limit]
             terms = [wq.Term(q.fieldname, w, boost=q.boost) for w in words]
             return wq.Or(terms) if terms else wq.NullQuery
         if q.is_leaf():

@@ -17,9 +17,10 @@ from typing import Any
 
 from whoosh import index as windex
 from whoosh import query as wq
+from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.searching import Searcher
 
-from storage.index.query import Parser, bound_expansions
+from storage.index.query import MAX_EXPANSION, Parser, bound_expansions
 from storage.index.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema
 from storage.index.snippets import locate
 
@@ -181,20 +182,37 @@ class SearchIndex:
             self._searcher = None
 
     def search(
-        self, text: str, limit: int = 20, kind: str | None = None, snippets: bool = True
-    ) -> tuple[list[IndexHit], bool]:
-        """Ranked hits and whether the query was read literally (after a syntax problem)."""
+        self,
+        text: str,
+        *,
+        limit: int = 20,
+        kind: str | None = None,
+        snippets: bool = True,
+        expansions: int = MAX_EXPANSION,
+        time_limit: float | None = None,
+    ) -> tuple[list[IndexHit], bool, bool]:
+        """Ranked hits, whether the query was read literally (after a syntax problem), and
+        whether ``time_limit`` (seconds) cut the search short: then the hits are the best
+        found in time, not necessarily the best overall."""
         with self._lock:
             searcher = self._searcher_now()
             query, literal = self._parser.parse(text)
-            query = bound_expansions(query, searcher)
-            filt = wq.Term("kind", kind) if kind else None
-            # No terms=True: recording matched terms for every match is slow. Expansions are
-            # already explicit terms here, so the query's own terms serve the snippets.
-            results = searcher.search(query, limit=limit, filter=filt)
+            query = bound_expansions(query, searcher, expansions)
+            if kind:
+                # In the query, not as a collector filter: TimeLimitCollector bypasses those.
+                query = wq.And([query, wq.ConstantScoreQuery(wq.Term("kind", kind), score=0.0)])
+            collector = searcher.collector(limit=limit)
+            partial = False
+            if time_limit is not None:
+                collector = TimeLimitCollector(collector, timelimit=time_limit, use_alarm=False)
+            try:
+                searcher.search_with_collector(query, collector)
+            except TimeLimit:
+                partial = True
+            results = collector.results()
             words = {(f, t) for f, t in query.iter_all_terms() if f in TEXT_FIELDS}
             hits = [self._hit(r, snippets, words) for r in results]
-        return hits, literal
+        return hits, literal, partial
 
     def _hit(self, result: Any, snippets: bool, words: set[tuple[str, Any]]) -> IndexHit:
         fields = result.fields()

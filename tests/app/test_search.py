@@ -231,3 +231,15 @@ def test_background_writer(project_path: Path, tmp_path: Path) -> None:
         assert len(lib.search("note:quokka")) == 1
     finally:
         lib.close()
+
+
+def test_typing_search_keeps_filters_and_ranking(lib: Library, docs: dict[str, int]) -> None:
+    """A time-budgeted keystroke search answers like a full one when it finishes in time."""
+    start, end = lib.find_quote(docs["en"], "Mérida")
+    lib.add_annotation(docs["en"], start, end, ["Places"])
+    for kind in (None, "passage", "annotation"):
+        full = lib.search("(merida OR merida*)", kind=kind)
+        typed = lib.search("(merida OR merida*)", kind=kind, typing=True)
+        assert [(h.kind, h.doc_id) for h in typed] == [(h.kind, h.doc_id) for h in full]
+        assert all(kind is None or h.kind == kind for h in typed)
+        assert not lib.last_search_partial
