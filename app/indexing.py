@@ -9,7 +9,7 @@ In the window a background thread drains; the CLI drains after each command.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -74,8 +74,18 @@ def _with_ancestors(paths: list[str]) -> str:
     return ",".join(out)
 
 
-def document_records(s: Session, doc: Document, paths: dict[int, str]) -> list[dict[str, Any]]:
-    tag_ids = s.scalars(select(DocumentTag.tag_id).where(DocumentTag.document_id == doc.id))
+def document_tag_ids(s: Session, doc_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
+    """Tag ids per document, in one query (for all documents when ``doc_ids`` is None)."""
+    stmt = select(DocumentTag.document_id, DocumentTag.tag_id)
+    if doc_ids is not None:
+        stmt = stmt.where(DocumentTag.document_id.in_(list(doc_ids)))
+    found: dict[int, list[int]] = {}
+    for doc_id, tag_id in s.execute(stmt):
+        found.setdefault(doc_id, []).append(tag_id)
+    return found
+
+
+def document_records(doc: Document, paths: dict[int, str], tag_ids: list[int]) -> list[dict[str, Any]]:
     tags = _with_ancestors([paths[t] for t in tag_ids])
     field = "text_es" if doc.language == "es" else "text_en"
     spans = [Span(*item) for item in doc.structure]
@@ -167,8 +177,9 @@ class Indexer:
         paths = tag_paths.all_paths(s)
         records: list[dict[str, Any]] = []
         docs = {d.id: d for d in s.scalars(select(Document).where(Document.id.in_(doc_ids)))}
+        tags_of = document_tag_ids(s, docs)
         for doc in docs.values():
-            records.extend(document_records(s, doc, paths))
+            records.extend(document_records(doc, paths, tags_of.get(doc.id, [])))
         anns = s.scalars(
             select(Annotation)
             .where(Annotation.id.in_(ann_ids))
@@ -198,12 +209,13 @@ class Indexer:
     def _all_records(self, progress: Callable[[int, int], bool | None] | None) -> Iterator[dict[str, Any]]:
         with self.project.session() as s:
             paths = tag_paths.all_paths(s)
+            tags_of = document_tag_ids(s)
             doc_ids = list(s.scalars(select(Document.id).order_by(Document.id)))
             ann_total = s.scalar(select(func.count(Annotation.id))) or 0
             total = len(doc_ids) + ann_total
             for i in range(0, len(doc_ids), 50):
                 for doc in s.scalars(select(Document).where(Document.id.in_(doc_ids[i : i + 50]))):
-                    yield from document_records(s, doc, paths)
+                    yield from document_records(doc, paths, tags_of.get(doc.id, []))
                 s.expunge_all()
                 if progress and progress(min(i + 50, len(doc_ids)), total) is False:
                     raise _Cancelled

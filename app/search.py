@@ -7,11 +7,10 @@ from collections.abc import Callable
 from sqlalchemy import select, text
 
 from app.core import LibraryCore
-from app.domain import Changes
 from app.errors import KnownError
 from app.indexing import BackgroundIndexer, Indexer
 from app.paths import index_folder
-from storage.index import IndexHit, SearchIndex
+from storage.index import IndexHit, SearchIndex, SearchOutcome
 from storage.index.query import MAX_EXPANSION
 from storage.models import Annotation, Document
 
@@ -59,6 +58,28 @@ class SearchOps(LibraryCore):
         self._background.kick()
         return self._background.wait_idle(timeout)
 
+    def find(
+        self,
+        query: str,
+        limit: int = 20,
+        kind: str | None = None,
+        snippets: bool = True,
+        typing: bool = False,
+    ) -> SearchOutcome:
+        """Ranked hits and how the query was read.
+
+        ``typing``: the query is still being typed, so answer within ``TYPING_BUDGET_S`` with
+        the best hits found by then (``partial`` says if it was cut short; search again without
+        ``typing`` when the user pauses).
+        """
+        if kind not in (None, "passage", "annotation"):
+            raise KnownError(f"unknown kind {kind!r}: use passage or annotation")
+        return self._index.search(
+            query, limit=limit, kind=kind, snippets=snippets,
+            expansions=TYPING_EXPANSIONS if typing else MAX_EXPANSION,
+            time_limit=TYPING_BUDGET_S if typing else None,
+        )
+
     def search(
         self,
         query: str,
@@ -67,37 +88,14 @@ class SearchOps(LibraryCore):
         snippets: bool = True,
         typing: bool = False,
     ) -> list[IndexHit]:
-        """Ranked hits.
-
-        ``typing``: the query is still being typed, so answer within ``TYPING_BUDGET_S`` with
-        the best hits found by then (``last_search_partial`` says if it was cut short; search
-        again without ``typing`` when the user pauses).
-        """
-        if kind not in (None, "passage", "annotation"):
-            raise KnownError(f"unknown kind {kind!r}: use passage or annotation")
-        hits, literal, partial = self._index.search(
-            query, limit=limit, kind=kind, snippets=snippets,
-            expansions=TYPING_EXPANSIONS if typing else MAX_EXPANSION,
-            time_limit=TYPING_BUDGET_S if typing else None,
-        )
-        self.last_query_literal = literal
-        self.last_search_partial = partial
-        return hits
-
-    last_search_partial: bool = False
-
-    last_query_literal: bool = False
+        """Just the hits of ``find``."""
+        return self.find(query, limit, kind, snippets, typing).hits
 
     def reindex(self, progress: Callable[[int, int], bool | None] | None = None, procs: int = 1) -> int:
         """Rebuild the index; ``procs=2`` uses two processes (only where forking is safe)."""
         written = self._indexer.rebuild(progress, procs=procs)
         self.index_message = None
-        self._changed_search()
         return written
-
-    def _changed_search(self) -> None:
-        for listener in list(self._listeners):
-            listener(Changes())
 
     def check(self) -> list[str]:
         """Problems found in the project file and the index (empty: all well)."""

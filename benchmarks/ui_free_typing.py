@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import re
 import time
 
 from app.errors import KnownError
 from app.library import Library
+from app.query_text import as_you_type, still_typing
 from benchmarks.corpus import percentiles
-
-_LAST_WORD = re.compile(r"(?:^|\s)(\w{4,})$")
-
-
-def as_you_type(text: str) -> str:
-    # Mirrors ui.search_panel.as_you_type (kept Qt-free here so benchmarks run headless).
-    stripped = text.strip()
-    match = _LAST_WORD.search(stripped)
-    if not match or text.endswith(" "):
-        return stripped
-    word = match.group(1)
-    return f"{stripped[: match.start(1)]}({word} OR {word}*)"
 
 
 def typing_latencies(lib: Library, phrases: list[str]) -> dict[str, float]:
@@ -32,6 +20,6 @@ def typing_latencies(lib: Library, phrases: list[str]) -> dict[str, float]:
                 continue
             start = time.perf_counter()
             with contextlib.suppress(KnownError):  # "too short to expand" is an answer too
-                lib.search(query, limit=20, typing=query != phrase[:i].strip())
+                lib.search(query, limit=20, typing=still_typing(phrase[:i]))
             samples.append((time.perf_counter() - start) * 1000)
     return {**percentiles(samples), "keystrokes": len(samples)}

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import undo
-from app.domain import AnnotationInfo, Changes
+from app.domain import PALETTE, AnnotationInfo, Changes, ImportResult
 from app.errors import KnownError
 from app.importers import SUPPORTED
 from app.library import Library
@@ -32,7 +32,9 @@ from ui.briefing_panel import BriefingPanel
 from ui.inspector import Inspector
 from ui.library_panel import LibraryPanel
 from ui.reader_view import ReaderPanel
+from ui.search_panel import SearchPanel
 from ui.settings import Settings
+from ui.tag_panel import TagPanel
 from ui.tag_picker import TagPicker
 from ui.undo_commands import LibraryCommand
 from ui.workers import Progress, Worker, run_with_progress
@@ -58,10 +60,8 @@ class MainWindow(QMainWindow):
         self.library = LibraryPanel()
         self.reader = ReaderPanel()
         self.inspector = Inspector()
-        self.tags = self._tags_panel()
+        self.tags = TagPanel()
         self.highlights = AnnotationPanel()
-        from ui.search_panel import SearchPanel
-
         self.search = SearchPanel()
         self.briefings = BriefingPanel()
         self.setCentralWidget(self.reader)
@@ -77,11 +77,6 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     # -- building ----------------------------------------------------------------
-    def _tags_panel(self) -> QWidget:
-        from ui.tag_panel import TagPanel
-
-        return TagPanel()
-
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea,
               scroll: bool = False) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -198,15 +193,15 @@ class MainWindow(QMainWindow):
         self.highlights.annotation_selected.connect(self._on_list_selected)
         self.highlights.open_requested.connect(self.open_annotation)
         self.highlights.mode_cleared.connect(self.clear_tag_filter)
-        self.tags.tag_selected.connect(self.show_tag)  # type: ignore[attr-defined]
-        self.tags.rename_requested.connect(  # type: ignore[attr-defined]
+        self.tags.tag_selected.connect(self.show_tag)
+        self.tags.rename_requested.connect(
             lambda old, new: self.push(undo.TagEdit("Rename tag", lambda lib: lib.rename_tag(old, new))))
-        self.tags.reparent_requested.connect(  # type: ignore[attr-defined]
+        self.tags.reparent_requested.connect(
             lambda path, parent: self.push(undo.TagEdit("Move tag",
                                                         lambda lib: lib.reparent_tag(path, parent or None))))
-        self.tags.merge_requested.connect(self.merge_tag)  # type: ignore[attr-defined]
-        self.tags.delete_requested.connect(self.delete_tag)  # type: ignore[attr-defined]
-        self.tags.color_requested.connect(self.recolor_tag)  # type: ignore[attr-defined]
+        self.tags.merge_requested.connect(self.merge_tag)
+        self.tags.delete_requested.connect(self.delete_tag)
+        self.tags.color_requested.connect(self.recolor_tag)
         self.search.hit_activated.connect(self.open_hit)
         self.search.failed.connect(lambda msg: self.statusBar().showMessage(msg, 5000))
         self.briefings.command_requested.connect(self.push)
@@ -285,8 +280,8 @@ class MainWindow(QMainWindow):
     # -- refresh -----------------------------------------------------------------------
     def _on_changed(self, changes: Changes) -> None:
         lib = self.lib
-        if changes.documents or changes.annotations:
-            docs = lib.documents()
+        docs = lib.documents() if changes.documents or changes.annotations else None
+        if docs is not None:
             self.library.set_documents(docs)
             if self.doc_id is not None and self.doc_id not in {d.id for d in docs}:
                 self.doc_id = None
@@ -295,11 +290,11 @@ class MainWindow(QMainWindow):
                 self.reader.set_header(lib.document(self.doc_id))
         if changes.tags:
             tags = lib.tags()
-            self.tags.set_tags(tags)  # type: ignore[attr-defined]
+            self.tags.set_tags(tags)
             self.inspector.set_tag_names([t.path for t in tags])
-            self.search.set_filters(tags, lib.documents())
-        elif changes.documents:
-            self.search.set_filters(lib.tags(), lib.documents())
+            self.search.set_filters(tags, docs if docs is not None else lib.documents())
+        elif changes.documents and docs is not None:
+            self.search.set_filters(lib.tags(), docs)
         if changes.annotations or changes.tags or changes.documents:
             doc_annotations = lib.annotations(self.doc_id) if self.doc_id is not None else []
             if self.doc_id is not None:
@@ -460,8 +455,6 @@ class MainWindow(QMainWindow):
             self.push(undo.TagEdit("Delete tag", lambda lib: lib.delete_tag(path)))
 
     def recolor_tag(self, path: str) -> None:
-        from app.domain import PALETTE
-
         color = dialogs.ask_item(self, "Tag colour", f"Colour for “{path}”:", list(PALETTE))
         if color:
             self.push(undo.TagEdit("Change tag colour", lambda lib: lib.set_tag_color(path, color)))
@@ -545,8 +538,6 @@ class MainWindow(QMainWindow):
         return worker
 
     def _on_imported(self, results: list[object]) -> None:
-        from app.domain import ImportResult
-
         done = [r for r in results if isinstance(r, ImportResult)]
         imported = [r for r in done if r.status == "imported"]
         duplicates = [r for r in done if r.status == "duplicate"]

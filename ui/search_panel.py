@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
 from app.domain import DocumentInfo, TagInfo
 from app.errors import KnownError
 from app.library import Library
-from storage.index import IndexHit
+from app.query_text import as_you_type, still_typing
+from storage.index import IndexHit, SearchOutcome
 from ui.models import annotation_mime
 
 DEBOUNCE_MS = 120
@@ -45,19 +46,6 @@ REFINE_MS = 350  # after a time-limited answer, search in full once typing pause
 LIMIT = 50
 HIT_ROLE = Qt.ItemDataRole.UserRole + 20
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
-_LAST_WORD = re.compile(r"(?:^|\s)(\w{4,})$")
-
-
-def as_you_type(text: str) -> str:
-    """While a word is still being typed, also match what it may become."""
-    stripped = text.strip()
-    match = _LAST_WORD.search(stripped)
-    if not match or text.endswith(" ") or '"' in stripped or ":" in match.group(1):
-        return stripped
-    word = match.group(1)
-    return f"{stripped[: match.start(1)]}({word} OR {word}*)"
-
-
 def snippet_html(hit: IndexHit) -> str:
     body = _BOLD.sub(lambda m: f"<b style='background:#ffe066'>{m.group(1)}</b>", escape(hit.snippet))
     kind = "Highlight" if hit.kind == "annotation" else "Passage"
@@ -67,7 +55,7 @@ def snippet_html(hit: IndexHit) -> str:
 
 
 class _Signals(QObject):
-    done = Signal(int, object, str, bool)  # generation, hits, error, partial
+    done = Signal(int, object, str)  # generation, SearchOutcome (None on error), error
 
 
 class _SearchJob(QRunnable):
@@ -79,10 +67,10 @@ class _SearchJob(QRunnable):
 
     def run(self) -> None:
         try:
-            hits = self.lib.search(self.query, limit=LIMIT, kind=self.kind, typing=self.typing)
-            self.signals.done.emit(self.generation, hits, "", self.lib.last_search_partial)
+            outcome = self.lib.find(self.query, limit=LIMIT, kind=self.kind, typing=self.typing)
+            self.signals.done.emit(self.generation, outcome, "")
         except KnownError as exc:
-            self.signals.done.emit(self.generation, [], str(exc), False)
+            self.signals.done.emit(self.generation, None, str(exc))
 
 
 class HtmlDelegate(QStyledItemDelegate):
@@ -226,25 +214,26 @@ class SearchPanel(QWidget):
             self.results.clear()
             self.status.setText("")
             return
-        typing = not refine and as_you_type(self.box.text()) != self.box.text().strip()
+        typing = not refine and still_typing(self.box.text())
         job = _SearchJob(self.lib, self.generation, text, self.kind.currentData(), typing)
         job.signals.done.connect(self._on_done)
         self.pool.start(job)
 
-    def _on_done(self, generation: int, hits: list[IndexHit], error: str, partial: bool) -> None:
+    def _on_done(self, generation: int, outcome: SearchOutcome | None, error: str) -> None:
         if generation != self.generation:
             return  # an older query answered late: drop it
-        if partial:
+        if outcome is not None and outcome.partial:
             self.refine_timer.start()  # the best found in time; the full answer if the user pauses
         self.results.clear()
-        if error:
+        if error or outcome is None:
             self.status.setText(error)
             self.failed.emit(error)
             self.searched.emit(0)
             return
+        hits = outcome.hits
         self.status.setText(f"{len(hits)} result{'s' if len(hits) != 1 else ''}"
                             + (" (shown as plain words: check quotes and brackets)"
-                               if self.lib and self.lib.last_query_literal else ""))
+                               if outcome.literal else ""))
         for hit in hits:
             item = QListWidgetItem(snippet_html(hit))
             item.setData(HIT_ROLE, hit)

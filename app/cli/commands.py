@@ -13,6 +13,7 @@ from app.cli.output import Output, message
 from app.domain import AnnotationInfo, BriefingInfo, DocumentInfo, TagInfo
 from app.errors import InvalidInput
 from app.library import Library
+from storage.index import IndexHit
 
 HEADER = ("subject", "to", "from_", "date", "classification", "summary")
 
@@ -157,19 +158,16 @@ def cmd_tag(lib: Library, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_search(lib: Library, args: argparse.Namespace, out: Output) -> int:
-    hits = lib.search(" ".join(args.query), limit=args.limit, kind=args.kind)
-    if lib.last_query_literal:
+    outcome = lib.find(" ".join(args.query), limit=args.limit, kind=args.kind)
+    if outcome.literal:
         message("note: the query could not be parsed as written; searched for its words instead")
 
-    def line(h: object) -> str:
-        from storage.index import IndexHit
-
-        assert isinstance(h, IndexHit)
+    def line(h: IndexHit) -> str:
         where = f"doc {h.doc_id} {h.start}:{h.end}"
         label = f"highlight {h.annotation_id}" if h.kind == "annotation" else "passage"
         return f"{h.score:7.2f}  {label:<14} {where:<18} {h.doc_title[:40]}\n         {h.snippet}"
 
-    out.many(hits, line, empty="no matches")
+    out.many(outcome.hits, line, empty="no matches")
     return 0
 
 

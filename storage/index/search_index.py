@@ -60,6 +60,16 @@ class IndexHit:
         return out
 
 
+@dataclass(frozen=True)
+class SearchOutcome:
+    """Hits, plus how the query was read: ``literal`` after a syntax problem (plain words),
+    ``partial`` when a time limit cut the search short (best found in time, not overall)."""
+
+    hits: list[IndexHit]
+    literal: bool = False
+    partial: bool = False
+
+
 class SearchIndex:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -190,10 +200,8 @@ class SearchIndex:
         snippets: bool = True,
         expansions: int = MAX_EXPANSION,
         time_limit: float | None = None,
-    ) -> tuple[list[IndexHit], bool, bool]:
-        """Ranked hits, whether the query was read literally (after a syntax problem), and
-        whether ``time_limit`` (seconds) cut the search short: then the hits are the best
-        found in time, not necessarily the best overall."""
+    ) -> SearchOutcome:
+        """Ranked hits; ``time_limit`` (seconds) bounds the collecting."""
         with self._lock:
             searcher = self._searcher_now()
             query, literal = self._parser.parse(text)
@@ -212,7 +220,7 @@ class SearchIndex:
             results = collector.results()
             words = {(f, t) for f, t in query.iter_all_terms() if f in TEXT_FIELDS}
             hits = [self._hit(r, snippets, words) for r in results]
-        return hits, literal, partial
+        return SearchOutcome(hits, literal, partial)
 
     def _hit(self, result: Any, snippets: bool, words: set[tuple[str, Any]]) -> IndexHit:
         fields = result.fields()

@@ -60,10 +60,11 @@ def test_language_detected(lib: Library, docs: dict[str, int]) -> None:
     ],
 )
 def test_analysis(lib: Library, docs: dict[str, int], query: str, doc: str) -> None:
-    hits = lib.search(query, kind="passage")
+    outcome = lib.find(query, kind="passage")
+    hits = outcome.hits
     assert hits, query
     assert hits[0].doc_id == docs[doc]
-    assert not lib.last_query_literal
+    assert not outcome.literal
 
 
 def test_cross_language_term_finds_both(lib: Library, docs: dict[str, int]) -> None:
@@ -144,8 +145,8 @@ def test_empty_and_too_long_queries_explain(lib: Library, docs: dict[str, int]) 
         lib.search("word " * 400)
     with pytest.raises(KnownError, match="too short"):
         lib.search("m*")
-    hits = lib.search('"laundering money')
-    assert lib.last_query_literal and hits
+    outcome = lib.find('"laundering money')
+    assert outcome.literal and outcome.hits
 
 
 def test_new_highlight_searchable_and_deleted_gone(lib: Library, docs: dict[str, int]) -> None:
@@ -239,7 +240,8 @@ def test_typing_search_keeps_filters_and_ranking(lib: Library, docs: dict[str, i
     lib.add_annotation(docs["en"], start, end, ["Places"])
     for kind in (None, "passage", "annotation"):
         full = lib.search("(merida OR merida*)", kind=kind)
-        typed = lib.search("(merida OR merida*)", kind=kind, typing=True)
+        outcome = lib.find("(merida OR merida*)", kind=kind, typing=True)
+        typed = outcome.hits
         assert [(h.kind, h.doc_id) for h in typed] == [(h.kind, h.doc_id) for h in full]
         assert all(kind is None or h.kind == kind for h in typed)
-        assert not lib.last_search_partial
+        assert not outcome.partial

@@ -25,18 +25,6 @@ def test_round_trip_on_mixed_text() -> None:
             assert offsets.from_qt(qt) == cp
 
 
-def test_search_as_you_type_adds_a_prefix_to_the_last_word() -> None:
-    from ui.search_panel import as_you_type
-
-    assert as_you_type("merida fund") == "merida (fund OR fund*)"
-    assert as_you_type("merida fun") == "merida fun"  # three letters: not yet
-    assert as_you_type("merida fund ") == "merida fund"
-    assert as_you_type("me") == "me"  # too short to expand
-    assert as_you_type('"exact phrase') == '"exact phrase'
-    assert as_you_type("tag:drugs") == "tag:drugs"
-    assert as_you_type("Mérida") == "(Mérida OR Mérida*)"
-
-
 def test_table_models_pass_qt_model_checks(qtmodeltester: object, lib: object, text_doc: int) -> None:
     from app.library import Library
     from ui.models import AnnotationModel, DocumentModel
