@@ -9,134 +9,20 @@ In the window a background thread drains; the CLI drains after each command.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from app import tag_paths
-from app.domain import DEFAULT_COLOR, Span
+from app import rebuild
+from app.index_records import RecordSource
+from app.rebuild import Progress
 from storage.index import SearchIndex
-from storage.models import Annotation, Document, DocumentTag, IndexOutbox
+from storage.models import Annotation, Document, IndexOutbox
 from storage.project_file import ProjectFile
 
-PASSAGE_MIN = 300
-PASSAGE_MAX = 2000
 BATCH = 500
-BLOCK_KINDS = {"paragraph", "heading", "list_item"}
-
-
-def passages(text: str, spans: list[Span]) -> Iterator[tuple[int, int]]:
-    """Paragraph-sized pieces: short blocks joined, long ones cut at spaces."""
-    blocks = sorted((s.start, s.end) for s in spans if s.kind in BLOCK_KINDS) or [(0, len(text))]
-    start = end = None
-    for b_start, b_end in blocks:
-        if start is None:
-            start, end = b_start, b_end
-        elif end is not None and end - start < PASSAGE_MIN:
-            end = b_end
-        else:
-            yield from _cut(text, start, end or start)
-            start, end = b_start, b_end
-    if start is not None and end is not None:
-        yield from _cut(text, start, end)
-
-
-def _cut(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    while end - start > PASSAGE_MAX:
-        cut = text.rfind(" ", start + PASSAGE_MAX // 2, start + PASSAGE_MAX)
-        cut = cut if cut > start else start + PASSAGE_MAX
-        yield start, cut
-        start = cut
-    if end > start:
-        yield start, end
-
-
-def _date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    for fmt, size in (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4)):
-        try:
-            return datetime.strptime(value[:size], fmt)
-        except ValueError:
-            continue
-    return None
-
-
-def _with_ancestors(paths: list[str]) -> str:
-    out: dict[str, None] = {}
-    for path in paths:
-        parts = path.split("/")
-        for i in range(1, len(parts) + 1):
-            out["/".join(parts[:i]).lower()] = None
-    return ",".join(out)
-
-
-def document_tag_ids(s: Session, doc_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
-    """Tag ids per document, in one query (for all documents when ``doc_ids`` is None)."""
-    stmt = select(DocumentTag.document_id, DocumentTag.tag_id)
-    if doc_ids is not None:
-        stmt = stmt.where(DocumentTag.document_id.in_(list(doc_ids)))
-    found: dict[int, list[int]] = {}
-    for doc_id, tag_id in s.execute(stmt):
-        found.setdefault(doc_id, []).append(tag_id)
-    return found
-
-
-def document_records(doc: Document, paths: dict[int, str], tag_ids: list[int]) -> list[dict[str, Any]]:
-    tags = _with_ancestors([paths[t] for t in tag_ids])
-    field = "text_es" if doc.language == "es" else "text_en"
-    spans = [Span(*item) for item in doc.structure]
-    published = _date(doc.published)
-    records = []
-    for n, (start, end) in enumerate(passages(doc.text, spans)):
-        body = doc.text[start:end]
-        record: dict[str, Any] = {
-            "key": f"p:{doc.id}:{n}",
-            "kind": "passage",
-            "pdoc": str(doc.id),
-            "doc_id": doc.id,
-            "doc": doc.title,
-            "start": start,
-            "end": end,
-            "body": body,
-            "lang": doc.language or "",
-            field: body,
-            "tag": tags,
-        }
-        if published:
-            record["published"] = published
-        records.append(record)
-    return records
-
-
-def annotation_record(a: Annotation, doc: Document, paths: dict[int, str]) -> dict[str, Any]:
-    field = "text_es" if doc.language == "es" else "text_en"
-    record: dict[str, Any] = {
-        "key": f"a:{a.id}",
-        "kind": "annotation",
-        "doc_id": a.document_id,
-        "annotation_id": a.id,
-        "doc": doc.title,
-        "start": a.start,
-        "end": a.end,
-        "body": a.quote,
-        "lang": doc.language or "",
-        field: a.quote,
-        "note": a.note,
-        "tag": _with_ancestors([paths[t.id] for t in a.tags]),
-        "tag_paths": sorted(paths[t.id] for t in a.tags),
-        "color": a.color or (min(a.tags, key=lambda t: paths[t.id].lower()).color if a.tags
-                             else DEFAULT_COLOR),
-        "created": a.created_at,
-        "updated": a.updated_at,
-    }
-    published = _date(doc.published)
-    if published:
-        record["published"] = published
-    return record
 
 
 class Indexer:
@@ -174,24 +60,13 @@ class Indexer:
                 done += len(rows)
 
     def _records(self, s: Session, doc_ids: set[int], ann_ids: set[int]) -> list[dict[str, Any]]:
-        paths = tag_paths.all_paths(s)
-        records: list[dict[str, Any]] = []
-        docs = {d.id: d for d in s.scalars(select(Document).where(Document.id.in_(doc_ids)))}
-        tags_of = document_tag_ids(s, docs)
-        for doc in docs.values():
-            records.extend(document_records(doc, paths, tags_of.get(doc.id, [])))
-        anns = s.scalars(
-            select(Annotation)
-            .where(Annotation.id.in_(ann_ids))
-            .options(selectinload(Annotation.tags), selectinload(Annotation.document))
-        )
-        for a in anns:
-            records.append(annotation_record(a, a.document, paths))
-        return records
+        source = RecordSource(s)
+        return [*source.documents(Document.id.in_(doc_ids)), *source.annotations(Annotation.id.in_(ann_ids))]
 
-    def rebuild(self, progress: Callable[[int, int], bool | None] | None = None, procs: int = 1) -> int:
+    def rebuild(self, progress: Progress | None = None, procs: int = rebuild.PROCS) -> int:
         """Rebuild the whole index from the project file; returns records written.
 
+        ``procs`` > 1 builds large projects in that many worker processes.
         Cancelling (``progress`` returning False) leaves the index marked
         incomplete, so the next open rebuilds it again.
         """
@@ -200,46 +75,12 @@ class Indexer:
             with self.project.transaction() as s:
                 s.execute(delete(IndexOutbox))
             try:
-                written = self.index.bulk_add(self._all_records(progress), procs=procs)
-            except _Cancelled:
+                segments, written = rebuild.rebuild(self.project, self.index.whoosh, progress, procs)
+            except rebuild.Cancelled:
                 return 0
+            self.index.add_segments(segments)
             self.index.finish_rebuild()
             return written
-
-    def _all_records(self, progress: Callable[[int, int], bool | None] | None) -> Iterator[dict[str, Any]]:
-        with self.project.session() as s:
-            paths = tag_paths.all_paths(s)
-            tags_of = document_tag_ids(s)
-            doc_ids = list(s.scalars(select(Document.id).order_by(Document.id)))
-            ann_total = s.scalar(select(func.count(Annotation.id))) or 0
-            total = len(doc_ids) + ann_total
-            for i in range(0, len(doc_ids), 50):
-                for doc in s.scalars(select(Document).where(Document.id.in_(doc_ids[i : i + 50]))):
-                    yield from document_records(doc, paths, tags_of.get(doc.id, []))
-                s.expunge_all()
-                if progress and progress(min(i + 50, len(doc_ids)), total) is False:
-                    raise _Cancelled
-            last = seen = 0
-            while True:
-                anns = s.scalars(
-                    select(Annotation)
-                    .where(Annotation.id > last)
-                    .order_by(Annotation.id)
-                    .limit(5000)
-                    .options(selectinload(Annotation.tags), selectinload(Annotation.document))
-                ).all()
-                if not anns:
-                    break
-                for a in anns:
-                    yield annotation_record(a, a.document, paths)
-                last, seen = anns[-1].id, seen + len(anns)
-                s.expunge_all()
-                if progress and progress(len(doc_ids) + seen, total) is False:
-                    raise _Cancelled
-
-
-class _Cancelled(Exception):
-    """A rebuild the user stopped."""
 
 
 class BackgroundIndexer(threading.Thread):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select, text
 
+from app import rebuild
 from app.core import LibraryCore
 from app.errors import KnownError
 from app.indexing import BackgroundIndexer, Indexer
@@ -91,8 +92,9 @@ class SearchOps(LibraryCore):
         """Just the hits of ``find``."""
         return self.find(query, limit, kind, snippets, typing).hits
 
-    def reindex(self, progress: Callable[[int, int], bool | None] | None = None, procs: int = 1) -> int:
-        """Rebuild the index; ``procs=2`` uses two processes (only where forking is safe)."""
+    def reindex(self, progress: Callable[[int, int], bool | None] | None = None,
+                procs: int = rebuild.PROCS) -> int:
+        """Rebuild the index; large projects are built in ``procs`` worker processes."""
         written = self._indexer.rebuild(progress, procs=procs)
         self.index_message = None
         return written

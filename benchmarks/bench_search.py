@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert
 
 from app.domain import Span
-from app.indexing import passages
+from app.index_records import passages
 from app.library import Library
 from app.paths import index_folder
 from benchmarks.corpus import EN, ES, NAMES, RARE, TAGS, VOCAB, document, emit, git_rev, percentiles

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -209,7 +208,7 @@ def cmd_reindex(lib: Library, args: argparse.Namespace, out: Output) -> int:
         bar.refresh()
         return True
 
-    written = lib.reindex(progress, procs=min(2, os.cpu_count() or 1))
+    written = lib.reindex(progress)
     bar.close()
     out.raw({"records": written}, f"rebuilt the search index: {written} records")
     return 0

@@ -17,9 +17,11 @@ from typing import Any
 
 from whoosh import index as windex
 from whoosh import query as wq
+from whoosh.codec.base import Segment
 from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.searching import Searcher
 
+from storage.index.bulk import commit_segments
 from storage.index.query import MAX_EXPANSION, Parser, bound_expansions
 from storage.index.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema
 from storage.index.snippets import locate
@@ -146,7 +148,7 @@ class SearchIndex:
             for doc_id in delete_docs:
                 writer.delete_by_term("pdoc", str(doc_id))
             for ann_id in delete_annotations:
-                writer.delete_by_term("key", f"a:{ann_id}")
+                writer.delete_by_term("ann", str(ann_id))
             for record in add:
                 writer.add_document(**record)
         except BaseException:
@@ -157,28 +159,16 @@ class SearchIndex:
         with self._lock:
             self._close_searcher()  # refresh() is unreliable after deletes: open anew
 
-    def bulk_add(self, records: Iterable[dict[str, Any]], procs: int = 1) -> int:
-        """Add many records in one writer and one commit (a full rebuild).
+    @property
+    def whoosh(self) -> windex.Index:
+        """The Whoosh index, for ``storage.index.bulk`` writers building a rebuild's segments."""
+        return self._ix
 
-        ``procs=2`` indexes in two processes (about 2.5x faster); only for
-        callers that may fork, such as the command line.
-        """
-        if procs > 1:
-            writer = self._ix.writer(procs=procs, limitmb=128, multisegment=True)
-        else:
-            writer = self._ix.writer(limitmb=256)
-        count = 0
-        try:
-            for record in records:
-                writer.add_document(**record)
-                count += 1
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+    def add_segments(self, segments: list[Segment]) -> None:
+        """Make segments built by bulk writers live, in one commit (the end of a rebuild)."""
+        commit_segments(self._ix, segments)
         with self._lock:
             self._close_searcher()
-        return count
 
     # -- reading -------------------------------------------------------------
     def _searcher_now(self) -> Searcher:

@@ -19,7 +19,7 @@ RECORDS = [
 
 def results(folder: Path) -> list[tuple[int, float]]:
     index = SearchIndex(folder)
-    index.bulk_add(RECORDS)
+    index.apply(add=RECORDS)
     index.apply(add=[dict(RECORDS[0], key="p:9:0", doc_id=9, pdoc="9")])
     hits = index.search("money OR funding tag:drugs", limit=10, snippets=False).hits
     index.close()

@@ -1,0 +1,184 @@
+"""Rebuilding the whole search index from the project file, in parallel where it pays.
+
+Each worker process reads its own share of documents and highlights straight
+from the project file and writes its own Whoosh segments (``BulkSegmentWriter``);
+the parent only plans the shares, reports progress and makes the segments live
+in one commit. Workers are *spawned*, not forked, so this is safe beside Qt's
+threads in the window as well as in the command line.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from whoosh import index as windex
+
+from app.errors import KnownError
+from app.index_records import RecordSource
+from storage.index.bulk import build_segments
+from storage.models import Annotation, Document
+from storage.project_file import ProjectFile
+
+Progress = Callable[[int, int], bool | None]
+PROCS = min(2, os.cpu_count() or 1)  # the machines we aim at have two cores
+PARALLEL_MIN_CHARS = 3_000_000  # below this, starting processes costs more than it saves
+DOC_CHUNK = 50
+ANN_CHUNK = 5000
+
+
+class Cancelled(Exception):
+    """A rebuild the user stopped."""
+
+
+@dataclass(frozen=True)
+class Share:
+    """One worker's documents and highlights, as inclusive id ranges."""
+
+    docs: tuple[int, int] | None
+    anns: tuple[int, int] | None
+    units: int  # documents + highlights, for progress
+
+
+def plan(s: Session, parts: int) -> tuple[list[Share], int]:
+    """Split the project into ``parts`` shares of about equal text and highlights."""
+    docs = s.execute(select(Document.id, Document.char_count).order_by(Document.id)).all()
+    anns = list(s.scalars(select(Annotation.id).order_by(Annotation.id)))
+    total_chars = sum(c for _, c in docs)
+    shares = []
+    d = a = 0
+    for part in range(parts):
+        goal = total_chars * (part + 1) / parts
+        d0, chars = d, sum(c for _, c in docs[:d])
+        while d < len(docs) and (chars < goal or part == parts - 1):
+            chars += docs[d][1]
+            d += 1
+        a0, a = a, len(anns) * (part + 1) // parts
+        shares.append(Share(
+            (docs[d0][0], docs[d - 1][0]) if d > d0 else None,
+            (anns[a0], anns[a - 1]) if a > a0 else None,
+            (d - d0) + (a - a0),
+        ))
+    return [sh for sh in shares if sh.units], total_chars
+
+
+def records(s: Session, share: Share, tick: Callable[[int], None]) -> Iterator[dict[str, Any]]:
+    """The share's records in order, calling ``tick(units)`` after each chunk."""
+    source = RecordSource(s)
+    if share.docs:
+        ids = list(s.scalars(select(Document.id).where(Document.id.between(*share.docs))
+                             .order_by(Document.id)))
+        for i in range(0, len(ids), DOC_CHUNK):
+            chunk = ids[i : i + DOC_CHUNK]
+            yield from source.documents(Document.id.between(chunk[0], chunk[-1]))
+            tick(len(chunk))
+    if share.anns:
+        ids = list(s.scalars(select(Annotation.id).where(Annotation.id.between(*share.anns))
+                             .order_by(Annotation.id)))
+        for i in range(0, len(ids), ANN_CHUNK):
+            chunk = ids[i : i + ANN_CHUNK]
+            yield from source.annotations(Annotation.id.between(chunk[0], chunk[-1]))
+            tick(len(chunk))
+
+
+def rebuild(project: ProjectFile, ix: windex.Index, progress: Progress | None,
+            procs: int) -> tuple[list[Any], int]:
+    """Write every record into new segments; returns (segments, records). Raises Cancelled."""
+    with project.session() as s:
+        shares, chars = plan(s, max(1, procs))
+    total = sum(sh.units for sh in shares)
+    if procs <= 1 or len(shares) <= 1 or chars < PARALLEL_MIN_CHARS:
+        return _in_process(project, ix, shares, total, progress)
+    return _in_workers(project.path, Path(ix.storage.folder), shares, total, progress)
+
+
+def _in_process(project: ProjectFile, ix: windex.Index, shares: list[Share], total: int,
+                progress: Progress | None) -> tuple[list[Any], int]:
+    done = 0
+
+    def tick(units: int) -> None:
+        nonlocal done
+        done += units
+        if progress and progress(done, total) is False:
+            raise Cancelled
+
+    segments: list[Any] = []
+    count = 0
+    with project.session() as s:
+        for share in shares:
+            found, n = build_segments(ix, records(s, share, tick))
+            segments += found
+            count += n
+    return segments, count
+
+
+def _in_workers(project_path: Path, folder: Path, shares: list[Share], total: int,
+                progress: Progress | None) -> tuple[list[Any], int]:
+    ctx = mp.get_context("spawn")
+    messages: Any = ctx.Queue()
+    workers = [ctx.Process(target=_worker, args=(str(project_path), str(folder), share, n, messages),
+                           name=f"dossier-reindex-{n}", daemon=True)
+               for n, share in enumerate(shares)]
+    for w in workers:
+        w.start()
+    done_units = 0
+    segments: list[Any] = []
+    count = 0
+    finished: set[int] = set()
+    try:
+        while len(finished) < len(workers):
+            try:
+                kind, part, *rest = messages.get(timeout=0.25)
+            except queue.Empty:
+                _check_alive(workers, finished)
+                continue
+            if kind == "progress":
+                done_units += rest[0]
+                if progress and progress(min(done_units, total), total) is False:
+                    raise Cancelled
+            elif kind == "done":
+                segments += rest[0]
+                count += rest[1]
+                finished.add(part)
+            else:
+                raise KnownError(f"search index rebuild failed: {rest[0]}")
+    except BaseException:
+        for w in workers:
+            w.terminate()
+        raise
+    finally:
+        for w in workers:
+            w.join(timeout=30)
+        messages.close()
+    return segments, count
+
+
+def _check_alive(workers: list[Any], finished: set[int]) -> None:
+    for n, w in enumerate(workers):
+        if n not in finished and not w.is_alive() and w.exitcode != 0:
+            raise KnownError(f"search index rebuild: worker {n} stopped (exit code {w.exitcode})")
+
+
+def _worker(project_path: str, folder: str, share: Share, part: int, messages: Any) -> None:
+    """Runs in a spawned process: build this share's segments and send them back."""
+    try:
+        project = ProjectFile.open(Path(project_path), create=False)
+        ix = windex.open_dir(folder)
+        try:
+            with project.session() as s:
+                found, n = build_segments(ix, records(s, share, lambda units: messages.put(
+                    ("progress", part, units))))
+        finally:
+            ix.close()
+            project.close()
+        messages.put(("done", part, found, n))
+    except Exception as exc:  # sent to the parent, which reports it
+        messages.put(("error", part, f"{type(exc).__name__}: {exc}"))
+

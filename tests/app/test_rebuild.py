@@ -1,0 +1,88 @@
+"""Full rebuilds: in process and in spawned workers, the same index; cancel and failure are safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app import rebuild
+from app.errors import KnownError
+from app.library import Library
+from tests import corpus
+
+PARAS = [
+    "Funding for the Mérida programmes rose sharply after the cartels were found laundering money.",
+    "Mr Peña testified that résumés of border officers were reviewed in Nogales.",
+    "Los cárteles lavaban dinero mediante empresas fachada en Culiacán.",
+    "Fentanyl precursors were seized at the port of entry in Laredo.",
+]
+
+
+@pytest.fixture
+def filled(lib: Library, tmp_path: Path) -> Library:
+    for n in range(12):
+        body = "\n\n".join(PARAS[(n + i) % 4] + f" Report {n} paragraph {i}." for i in range(6))
+        doc = lib.import_file(corpus.write(tmp_path / f"doc{n}.txt", f"Report {n}\n\n{body}\n")).id
+        assert doc is not None
+        for word, tag in (("laundering", "Finance/Laundering"), ("cárteles", "Crime"), ("Fentanyl", "Drugs")):
+            try:
+                s, e = lib.find_quote(doc, word)
+            except KnownError:
+                continue
+            lib.add_annotation(doc, s, e, [tag], note=f"note {n}")
+    return lib
+
+
+QUERIES = ["Merida", "laundered", "carteles", '"port of entry"', "tag:Finance", "note:note", "Nogal*",
+           "kind:annotation fentanyl", "Pena~1/1"]
+
+
+def answers(lib: Library) -> dict[str, list[tuple[str, int, int, int]]]:
+    return {q: sorted((h.kind, h.doc_id, h.start, h.end) for h in lib.search(q, limit=500)) for q in QUERIES}
+
+
+def test_parallel_rebuild_equals_in_process(filled: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    filled.reindex(procs=1)
+    expected = answers(filled)
+    assert all(expected.values())
+    monkeypatch.setattr(rebuild, "PARALLEL_MIN_CHARS", 0)  # small project, real worker processes
+    seen: list[tuple[int, int]] = []
+    written = filled.reindex(lambda done, total: seen.append((done, total)) and None, procs=2)
+    assert written == filled._index.doc_count()
+    assert answers(filled) == expected
+    assert filled.check() == []
+    assert seen and seen[-1][0] == seen[-1][1]  # progress reached the total
+
+
+def test_shares_split_text_and_highlights(filled: Library) -> None:
+    with filled._project.session() as s:
+        shares, chars = rebuild.plan(s, 2)
+    assert len(shares) == 2 and chars > 0
+    assert shares[0].docs and shares[1].docs and shares[0].docs[1] < shares[1].docs[0]
+    assert shares[0].anns and shares[1].anns and shares[0].anns[1] < shares[1].anns[0]
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_cancelled_rebuild_is_redone_on_open(filled: Library, project_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch, procs: int) -> None:
+    monkeypatch.setattr(rebuild, "PARALLEL_MIN_CHARS", 0)
+    assert filled.reindex(lambda done, total: False, procs=procs) == 0
+    filled.close()
+    with Library.open(project_path) as again:
+        assert again.index_message and "interrupted" in again.index_message
+        assert again.search("Merida") and again.check() == []
+
+
+def test_worker_failure_is_a_clear_error(filled: Library, project_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rebuild, "PARALLEL_MIN_CHARS", 0)
+    # The workers open the project by path: point them at a file that is not a project.
+    monkeypatch.setattr(filled._project, "path", project_path.with_name("missing.dossier"))
+    with pytest.raises(KnownError, match="search index rebuild failed: .*no such project file"):
+        filled.reindex(procs=2)
+    monkeypatch.undo()
+    filled.close()
+    with Library.open(project_path) as again:  # the half-built index is not trusted
+        assert again.index_message and "rebuilding" in again.index_message
+        assert again.search("Merida") and again.check() == []

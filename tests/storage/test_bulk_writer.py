@@ -1,0 +1,130 @@
+"""The bulk rebuild writer must write exactly what Whoosh's own SegmentWriter writes."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh import index as windex
+from whoosh.reading import IndexReader
+
+from storage.index.analysis import WordCache, folding, stemming
+from storage.index.bulk import build_segments, commit_segments
+from storage.index.query import Parser
+from storage.index.schema import build_schema
+
+WORDS = [
+    "Mérida", "MÉRIDA", "merida", "résumés", "Peña", "laundering", "laundered", "cárteles", "tráfico",
+    "don't", "l’État", "ΣΑΣ", "İstanbul", "straße", "ﬁnance", "naïve", "x", "42", "snake_case", "🙂",
+    "the", "of", "committee", "funding", "fentanilo", "de", "la", "lavado", "dinero", "Ño", "año",
+]
+
+
+def text(rng: random.Random, words: int) -> str:
+    out = []
+    for _ in range(words):
+        word = rng.choice(WORDS)
+        out.append(word + rng.choice(["", "", ",", ".", " —", "'s", "-"]))
+    return " ".join(out)
+
+
+def records(count: int, seed: int = 3) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    out: list[dict[str, Any]] = []
+    for n in range(count):
+        lang = rng.choice(["en", "es"])
+        body = text(rng, rng.randint(0, 400))
+        record: dict[str, Any] = {
+            "key": f"p:{n}:0", "kind": "passage", "pdoc": str(n // 3), "doc_id": n // 3,
+            "doc": f"Report {n // 3} on Mérida", "start": 0, "end": len(body), "body": body, "lang": lang,
+            f"text_{lang}": body, "tag": "drugs,drugs/fentanyl" if n % 4 == 0 else "",
+            "published": datetime(2015 + n % 9, 1 + n % 12, 1 + n % 28),
+        }
+        if n % 3 == 0:  # an annotation
+            record.update(key=f"a:{n}", ann=str(n), kind="annotation", annotation_id=n,
+                          note=text(rng, rng.randint(0, 12)), color=rng.choice(["red", "yellow"]),
+                          tag_paths=["Drugs/Fentanyl"], created=datetime(2026, 1 + n % 12, 2))
+        out.append(record)
+    return out
+
+
+def postings(reader: IndexReader, field: str, term: bytes) -> list[tuple[int, float, bytes]]:
+    m = reader.postings(field, term)
+    out = []
+    while m.is_active():
+        out.append((m.id(), m.weight(), m.value()))
+        m.next()
+    return out
+
+
+def term_stats(reader: IndexReader, field: str, term: bytes) -> tuple[Any, ...]:
+    ti = reader.term_info(field, term)
+    return (ti.weight(), ti.doc_frequency(), ti.min_length(), ti.max_length(), ti.max_weight(),
+            ti.min_id(), ti.max_id())
+
+
+def assert_same_index(a: IndexReader, b: IndexReader) -> None:
+    terms = list(a.all_terms())
+    assert terms == list(b.all_terms())
+    assert len(terms) > 200
+    for field, term in terms:
+        assert postings(a, field, term) == postings(b, field, term), (field, term)
+        assert term_stats(a, field, term) == term_stats(b, field, term), (field, term)
+    assert list(a.all_stored_fields()) == list(b.all_stored_fields())
+    for field in ("text_en", "text_es", "note", "doc"):
+        assert a.field_length(field) == b.field_length(field)
+        for doc in range(a.doc_count_all()):
+            assert a.doc_field_length(doc, field) == b.doc_field_length(doc, field)
+
+
+@pytest.mark.parametrize("max_postings", [10**9, 700])
+def test_bulk_index_equals_whoosh_segment_writer(tmp_path: Path, max_postings: int) -> None:
+    recs = records(300)
+    (tmp_path / "std").mkdir()
+    (tmp_path / "bulk").mkdir()
+    std = windex.create_in(str(tmp_path / "std"), build_schema())
+    writer = std.writer()
+    for r in recs:
+        writer.add_document(**r)
+    writer.commit()
+
+    bulk = windex.create_in(str(tmp_path / "bulk"), build_schema())
+    segments, count = build_segments(bulk, recs, max_postings=max_postings)
+    commit_segments(bulk, segments)
+    assert count == len(recs)
+    assert (len(segments) > 1) == (max_postings < 10**9)  # several segments when flushing early
+
+    with std.searcher() as s1, windex.open_dir(str(tmp_path / "bulk")).searcher() as s2:
+        if len(segments) == 1:
+            assert_same_index(s1.reader(), s2.reader())
+        for q in ("merida", "laundered", "tráfico", '"de la"', "tag:drugs", "note:dinero",
+                  "published:[2016 TO 2018]", "created:>2026-06-01", "color:red"):
+            query, literal = Parser(std.schema).parse(q)
+            assert not literal
+            h1 = [(r["key"], round(r.score, 5)) for r in s1.search(query, limit=None)]
+            h2 = [(r["key"], round(r.score, 5)) for r in s2.search(query, limit=None)]
+            assert h1 and sorted(h1) == sorted(h2), q
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_word_cache_gives_the_analyzers_terms_and_positions(lang: str) -> None:
+    analyzer = stemming(lang)
+    cache = WordCache.for_analyzer(analyzer)
+    assert cache is not None
+    rng = random.Random(11)
+    for _ in range(200):
+        sample = text(rng, rng.randint(0, 60))
+        expected: dict[bytes, list[int]] = {}
+        for t in analyzer(sample, positions=True, mode="index"):
+            expected.setdefault(t.text.encode("utf-8"), []).append(t.pos)
+        assert cache.positions(sample) == expected, sample
+
+
+def test_word_cache_refuses_chains_it_cannot_reproduce() -> None:
+    from whoosh.analysis import StandardAnalyzer
+
+    assert WordCache.for_analyzer(StandardAnalyzer()) is None  # a stop filter drops tokens
+    assert WordCache.for_analyzer(folding()) is not None
