@@ -63,6 +63,10 @@ class Indexer:
         source = RecordSource(s)
         return [*source.documents(Document.id.in_(doc_ids)), *source.annotations(Annotation.id.in_(ann_ids))]
 
+    def merge(self) -> None:
+        with self._lock:
+            self.index.merge_in_child()
+
     def rebuild(self, progress: Progress | None = None, procs: int = rebuild.PROCS) -> int:
         """Rebuild the whole index from the project file; returns records written.
 
@@ -83,8 +87,12 @@ class Indexer:
             return written
 
 
+IDLE_MERGE_S = 3.0  # quiet time before merging small segments
+
+
 class BackgroundIndexer(threading.Thread):
-    """The one index writer of the window: wakes on each commit and drains."""
+    """The one index writer of the window: wakes on each commit and drains; when the
+    project has been quiet for a while, merges small segments in a child process."""
 
     def __init__(self, indexer: Indexer, on_error: Callable[[BaseException], None]) -> None:
         super().__init__(name="dossier-indexer", daemon=True)
@@ -99,11 +107,23 @@ class BackgroundIndexer(threading.Thread):
         self._wake.set()
 
     def run(self) -> None:
+        index = self.indexer.index
+        index.merge_inline = False
+        merge_failed = False  # don't retry a failed merge before the next write
         while not self._stopping:
-            self._wake.wait()
-            self._wake.clear()
+            idle = IDLE_MERGE_S if index.merge_due and not merge_failed else None
+            woke = self._wake.wait(timeout=idle)
             if self._stopping:
                 break
+            if not woke:
+                try:
+                    self.indexer.merge()
+                except Exception as exc:  # reported; the segments stay as they were
+                    merge_failed = True
+                    self.on_error(exc)
+                continue
+            merge_failed = False
+            self._wake.clear()
             try:
                 self.indexer.drain()
             except Exception as exc:  # reported; the rows stay for the next try

@@ -96,13 +96,32 @@ def build_project(path: Path, docs: int, highlights: int, chars: int) -> tuple[i
 
 
 def child_run(code: str, env: dict[str, str]) -> tuple[float, float]:
-    """Run Python code in a child; return (seconds, the child's peak RSS in MB)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=REPO)
-    elapsed = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, round(max(peak, before) / 1024, 1)
+    """Run Python code that prints its own seconds; return those and the peak RSS in MB of
+    the child and its worker processes together."""
+    child = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=REPO, stdout=subprocess.PIPE, text=True)
+    peak = 0
+    while child.poll() is None:
+        peak = max(peak, tree_rss(child.pid))
+        time.sleep(0.05)
+    out = child.stdout.read() if child.stdout else ""
+    if child.returncode:
+        raise SystemExit(f"child failed with exit code {child.returncode}")
+    return float(out.split()[-1]), round(peak / 1e6, 1)
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of a process and its children, summed (Linux /proc)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            if int(entry.name) == root or ppid == root:
+                total += int((entry / "statm").read_text().split()[1]) * resource.getpagesize()
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 def queries(rng: random.Random, texts: list[tuple[int, str]]) -> dict[str, list[str]]:
@@ -201,9 +220,14 @@ def main() -> None:
     generated = time.perf_counter() - start
     mb = chars / 1e6
 
-    # Bulk indexing, in a child process each so peak memory is the indexer's own.
-    code = ("from app.library import Library; from pathlib import Path; "
-            f"lib = Library.open(Path({str(project)!r})); lib.reindex(procs={{procs}}); lib.close()")
+    # Bulk indexing, in a child process each so peak memory is the rebuild's own (the child,
+    # plus its workers). The child times the rebuild alone, without its start-up.
+    code = ("import sys, time; from pathlib import Path; from app.indexing import Indexer; "
+            "from app.paths import index_folder; from storage.index import SearchIndex; "
+            "from storage.project_file import ProjectFile; "
+            f"p = ProjectFile.open(Path({str(project)!r}), create=False); ix = SearchIndex(index_folder(p.uuid)); "
+            "t = time.perf_counter(); Indexer(p, ix).rebuild(procs={procs}); "
+            "print(time.perf_counter() - t); ix.close(); p.close()")
     one_s, one_mb = child_run(code.replace("{procs}", "1"), env)
     two_s, two_mb = child_run(code.replace("{procs}", "2"), env)
 

@@ -22,6 +22,8 @@ from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.searching import Searcher
 
 from storage.index.bulk import commit_segments
+from storage.index.merge import merge_in_child
+from storage.index.phrase import adjacent_phrases
 from storage.index.query import MAX_EXPANSION, Parser, bound_expansions
 from storage.index.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema
 from storage.index.snippets import locate
@@ -80,6 +82,9 @@ class SearchIndex:
         self._ix = self._open()
         self._parser = Parser(self._ix.schema)
         self._searcher: Searcher | None = None
+        # Whether a commit may merge small segments itself. The window turns this off and
+        # merges in a child process when idle (merge_in_child); the command line merges here.
+        self.merge_inline = True
 
     # -- opening and state -------------------------------------------------
     def _open(self) -> windex.Index:
@@ -154,10 +159,24 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
-        # Small commits stay cheap; once small segments pile up, let Whoosh merge them.
-        writer.commit(merge=len(self._ix._segments()) >= MERGE_AFTER)  # private: segment count
+        # Small commits stay cheap; once small segments pile up, merge them (or leave it
+        # to an idle-time merge in another process).
+        writer.commit(merge=self.merge_inline and self.segment_count() >= MERGE_AFTER)
         with self._lock:
             self._close_searcher()  # refresh() is unreliable after deletes: open anew
+
+    def segment_count(self) -> int:
+        return len(self._ix._segments())  # private, but the only way to ask
+
+    @property
+    def merge_due(self) -> bool:
+        return self.segment_count() > MERGE_AFTER
+
+    def merge_in_child(self) -> None:
+        """Merge small segments in a separate process (no GIL taken from the window)."""
+        merge_in_child(self.folder)
+        with self._lock:
+            self._close_searcher()
 
     @property
     def whoosh(self) -> windex.Index:
@@ -195,7 +214,7 @@ class SearchIndex:
         with self._lock:
             searcher = self._searcher_now()
             query, literal = self._parser.parse(text)
-            query = bound_expansions(query, searcher, expansions)
+            query = adjacent_phrases(bound_expansions(query, searcher, expansions))
             if kind:
                 # In the query, not as a collector filter: TimeLimitCollector bypasses those.
                 query = wq.And([query, wq.ConstantScoreQuery(wq.Term("kind", kind), score=0.0)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -245,3 +246,30 @@ def test_typing_search_keeps_filters_and_ranking(lib: Library, docs: dict[str, i
         assert [(h.kind, h.doc_id) for h in typed] == [(h.kind, h.doc_id) for h in full]
         assert all(kind is None or h.kind == kind for h in typed)
         assert not outcome.partial
+
+
+def test_idle_merge_runs_in_a_child_process(project_path: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's writer never merges inline; after a quiet spell a child process does."""
+    import app.indexing
+    import storage.index.search_index
+
+    monkeypatch.setattr(storage.index.search_index, "MERGE_AFTER", 3)
+    monkeypatch.setattr(app.indexing, "IDLE_MERGE_S", 0.3)
+    lib = Library.open(project_path, background_index=True)
+    try:
+        doc = lib.import_file(corpus.write(tmp_path / "a.txt", EN)).id
+        assert doc is not None
+        for n in range(6):  # one commit each: one small segment each
+            lib.add_annotation(doc, n, n + 5, note=f"wombat{n}")
+            assert lib.wait_for_index(5)
+        index = lib._index
+        assert index.segment_count() > 3  # nothing merged while edits kept coming
+        deadline = time.monotonic() + 20
+        while index.segment_count() > 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert index.segment_count() <= 3
+        assert len(lib.search("note:wombat*", limit=50)) == 6
+        assert lib.check() == [] and not lib.index_errors
+    finally:
+        lib.close()
