@@ -27,9 +27,12 @@ from whoosh.writing import SegmentWriter
 
 from storage.index.analysis import WordCache
 
-# A segment is written out once it holds this many postings: about 60 bytes each
-# in memory, so a worker stays near 150 MB however large the project.
-MAX_POSTINGS = 2_000_000
+# A segment is written out once it holds this many postings. Each segment costs every
+# query (term lookups and expansions run per segment: at full size 6 segments made term
+# queries 3x slower and fuzzy ones 9x), and Whoosh needs minutes to merge them, so a
+# worker writes one segment up to 8 million postings (about 45 MB of text), at the price
+# of holding them in memory (about 300 MB per worker at that size).
+MAX_POSTINGS = 8_000_000
 COMPRESS_MIN = 8  # postings in a block worth compressing; most rare words have one or two
 _CACHED_FIELDS = {"doc", "tag", "color", "lang", "kind", "published", "created"}
 
