@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -56,8 +57,23 @@ def test_dropping_files_on_the_library_imports_them(window: MainWindow, tmp_path
     assert "broken.pdf" in window.statusBar().currentMessage() or "1 failed" in window.statusBar().currentMessage()
 
 
-def test_rebuild_search_index_from_the_window(doc_window: MainWindow, qtbot: QtBot) -> None:
+@pytest.mark.parametrize("parallel", [False, True])
+def test_rebuild_search_index_from_the_window(doc_window: MainWindow, qtbot: QtBot, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch, parallel: bool) -> None:
+    """In process for small projects; spawned worker processes (safe beside Qt) for large ones."""
+    import app.rebuild
+
     window = doc_window
+    spawned: list[int] = []
+    if parallel:
+        monkeypatch.setattr(app.rebuild, "PARALLEL_MIN_CHARS", 0)
+        in_workers = app.rebuild._in_workers
+        monkeypatch.setattr(app.rebuild, "_in_workers",
+                            lambda path, folder, shares, *rest: spawned.append(len(shares))
+                            or in_workers(path, folder, shares, *rest))
+        second = tmp_path / "second.txt"
+        second.write_text("Second report\n\nExtradition requests were delayed.\n", encoding="utf-8")
+        assert window.lib.import_file(second).status == "imported"
     assert window.lib.wait_for_index(10)
     worker = window.reindex()
     with qtbot.waitSignal(worker.finished, timeout=20000):
@@ -65,3 +81,4 @@ def test_rebuild_search_index_from_the_window(doc_window: MainWindow, qtbot: QtB
     assert "Search index rebuilt" in window.statusBar().currentMessage()
     assert window.lib.search("Mérida", kind="passage")
     assert window.lib.check() == []
+    assert spawned == ([2] if parallel else [])
