@@ -16,7 +16,3 @@ def as_you_type(text: str) -> str:
     word = match.group(1)
     return f"{stripped[: match.start(1)]}({word} OR {word}*)"
 
-
-def still_typing(text: str) -> bool:
-    """True while the last word is unfinished (so the search may expand it)."""
-    return as_you_type(text) != text.strip()

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from app.domain import DocumentInfo, TagInfo
 from app.errors import KnownError
 from app.library import Library
-from app.query_text import as_you_type, still_typing
+from app.query_text import as_you_type
 from storage.index import IndexHit, SearchOutcome
 from ui.models import annotation_mime
 
@@ -214,7 +214,9 @@ class SearchPanel(QWidget):
             self.results.clear()
             self.status.setText("")
             return
-        typing = not refine and still_typing(self.box.text())
+        # Every keystroke gets the time budget (a partial answer is refined once typing
+        # pauses): a finished common word ("lavado de") cost 200 ms without it.
+        typing = not refine
         job = _SearchJob(self.lib, self.generation, text, self.kind.currentData(), typing)
         job.signals.done.connect(self._on_done)
         self.pool.start(job)

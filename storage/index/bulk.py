@@ -27,12 +27,11 @@ from whoosh.writing import SegmentWriter
 
 from storage.index.analysis import WordCache
 
-# A segment is written out once it holds this many postings. Each segment costs every
-# query (term lookups and expansions run per segment: at full size 6 segments made term
-# queries 3x slower and fuzzy ones 9x), and Whoosh needs minutes to merge them, so a
-# worker writes one segment up to 8 million postings (about 45 MB of text), at the price
-# of holding them in memory (about 300 MB per worker at that size).
-MAX_POSTINGS = 8_000_000
+# A segment is written out once it holds this many postings. Every segment costs
+# each query (on the 53 MB benchmark, 6 segments made term queries 3x slower than one;
+# a Whoosh merge of them took 208 s, longer than the rebuild), while postings held in
+# memory cost about 58 bytes each (a worker: 66 MB, plus about 230 MB at this bound).
+MAX_POSTINGS = 4_000_000
 COMPRESS_MIN = 8  # postings in a block worth compressing; most rare words have one or two
 _CACHED_FIELDS = {"doc", "tag", "color", "lang", "kind", "published", "created"}
 

@@ -76,6 +76,20 @@ def _has_errors(query: wq.Query) -> bool:
     return any(_has_errors(child) for child in query.children())
 
 
+def _candidates(q: wq.MultiTerm, reader: IndexReader, count: int) -> list[str | bytes]:
+    """At most ``count`` expansions from each segment, in first-seen order.
+
+    Asked per segment: a segment finds fuzzy matches with a DFA over its term list,
+    but Whoosh's MultiReader falls back to scanning every term in Python (fuzzy p50
+    177 ms on 6 segments against 19 ms on one). Ranking thousands of candidates by
+    frequency would cost more than the search, hence the bound.
+    """
+    found: dict[str | bytes, None] = {}
+    for leaf, _base in reader.leaf_readers():
+        found.update(dict.fromkeys(itertools.islice(q._btexts(leaf), count)))  # private API
+    return list(found)
+
+
 def bound_expansions(query: wq.Query, searcher: Searcher, limit: int = MAX_EXPANSION) -> wq.Query:
     """Replace prefix/wildcard/fuzzy terms by an Or of their most frequent expansions.
 
@@ -89,10 +103,7 @@ def bound_expansions(query: wq.Query, searcher: Searcher, limit: int = MAX_EXPAN
             if isinstance(q, (wq.Prefix, wq.Wildcard)) and len(stem.replace("*", "")) < MIN_PREFIX:
                 raise QueryError(f"'{q.text}' is too short to expand; type at least {MIN_PREFIX} letters")
             try:
-                # Look at a bounded number of candidates: ranking thousands by frequency
-                # cost more than the search itself.
-                candidates = min(MAX_CANDIDATES, limit * 8)
-                words = list(itertools.islice(q._btexts(reader), candidates))  # private API
+                words = _candidates(q, reader, min(MAX_CANDIDATES, limit * 8))
             except Exception:
                 words = []
             if len(words) > limit:
