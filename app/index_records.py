@@ -158,6 +158,7 @@ class RecordSource:
             "body": r.quote,
             "lang": info.lang,
             info.field: r.quote,
+            "pre": r.quote,
             "note": r.note,
             "tag": _with_ancestors(paths),
             "tag_paths": sorted(paths),
@@ -186,6 +187,7 @@ def _passage_records(doc_id: int, info: _DocInfo, text: str, structure: list[Any
             "body": body,
             "lang": info.lang,
             info.field: body,
+            "pre": body,
             "tag": tags,
         }
         if info.published:

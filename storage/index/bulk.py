@@ -21,7 +21,9 @@ from typing import Any
 
 from whoosh import index as windex
 from whoosh.codec.base import Segment
-from whoosh.formats import Positions
+from whoosh.fields import TEXT
+from whoosh.formats import Frequency, Positions
+from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -50,16 +52,21 @@ class BulkSegmentWriter(SegmentWriter):
         self._terms: dict[str, dict[bytes, _Postings]] = {}
         self._lengths: dict[str, dict[int, int]] = {}  # scorable field -> docnum -> stored length
         self._fast: dict[str, WordCache] = {}
+        self._counts_only: dict[str, bool] = {}  # Frequency format: no positions stored
         self._items_cache: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]] = {}
         self._single: dict[int, bytes] = {}  # the encoding of a one-position posting, by position
+        self._counts: dict[int, bytes] = {}  # the encoding of a count, by count
         self.postings = 0
         for name, field in self.schema.items():
             if field.separate_spelling() or field.vector or field.column_type is not None:
                 raise ValueError(f"bulk writer cannot write field {name!r} (spelling, vectors or columns)")
-            if type(field.format) is Positions and field.format.field_boost == 1.0:
+            # TEXT fields only: their lengths count tokens (KEYWORD fields store none).
+            if (isinstance(field, TEXT) and field.scorable and field.format.field_boost == 1.0
+                    and type(field.format) in (Positions, Frequency)):
                 cache = WordCache.for_analyzer(field.analyzer)
                 if cache is not None:
                     self._fast[name] = cache
+                    self._counts_only[name] = type(field.format) is Frequency
 
     def add_document(self, **fields: Any) -> None:
         schema = self.schema
@@ -80,7 +87,7 @@ class BulkSegmentWriter(SegmentWriter):
                     terms = self._terms[name] = {}
                 fast = self._fast.get(name)
                 if fast is not None:
-                    length = self._add_text(terms, fast, value, docnum)
+                    length = self._add_text(terms, fast, value, docnum, self._counts_only[name])
                 else:
                     length = self._add_items(terms, self._items(name, field, value), docnum, field.scorable)
                 if length:
@@ -92,16 +99,21 @@ class BulkSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
-    def _add_text(self, terms: dict[bytes, _Postings], fast: WordCache, text: str, docnum: int) -> int:
+    def _add_text(self, terms: dict[bytes, _Postings], fast: WordCache, text: str, docnum: int,
+                  counts_only: bool) -> int:
         """Postings of one text value; returns its length in tokens."""
         length = 0
-        single = self._single
+        single = self._counts if counts_only else self._single
         found = fast.positions(text)
         self.postings += len(found)
         for term, poses in found.items():
             freq = len(poses)
             length += freq
-            if freq == 1:
+            if counts_only:  # Frequency.word_values' value: the count
+                vbytes = single.get(freq)
+                if vbytes is None:
+                    vbytes = single[freq] = pack_uint(freq)
+            elif freq == 1:
                 pos = poses[0]
                 vbytes = single.get(pos)
                 if vbytes is None:

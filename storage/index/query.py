@@ -12,13 +12,14 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from storage.errors import KnownError
-from storage.index.analysis import fold
+from storage.index.analysis import PREFIX_LEN, fold
 from storage.index.schema import TEXT_FIELDS
 
 MAX_QUERY_CHARS = 1000
 MIN_PREFIX = 2
 MAX_EXPANSION = 24  # terms a prefix or fuzzy term may expand to, most frequent first
 MAX_CANDIDATES = 256  # expansions examined to choose those
+PREFIX_FIELDS = ("text_en", "text_es")  # the fields whose words the "pre" field holds
 _ALIASES = {"title": "doc", "colour": "color", "type": "kind", "date": "published"}
 _ALIAS_RE = re.compile(r"\b(" + "|".join(_ALIASES) + r"):", re.I)
 _FIELD_RE = re.compile(r"(^|[\s(])(\w+):(?=\s|$|\))")
@@ -98,6 +99,11 @@ def bound_expansions(query: wq.Query, searcher: Searcher, limit: int = MAX_EXPAN
     reader: IndexReader = searcher.reader()
 
     def rewrite(q: wq.Query) -> wq.Query:
+        if type(q) is wq.Prefix and q.fieldname in PREFIX_FIELDS and len(q.text) == PREFIX_LEN:
+            # One term of the prefix field stands for the prefix in both text fields.
+            if q.fieldname != PREFIX_FIELDS[0]:
+                return wq.NullQuery
+            return wq.Term("pre", q.text.lower(), boost=q.boost)
         if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
             stem = q.text.rstrip("*?") if isinstance(q, wq.Wildcard) else q.text
             if isinstance(q, (wq.Prefix, wq.Wildcard)) and len(stem.replace("*", "")) < MIN_PREFIX:
@@ -115,4 +121,4 @@ def bound_expansions(query: wq.Query, searcher: Searcher, limit: int = MAX_EXPAN
             return q
         return q.apply(rewrite)
 
-    return rewrite(query)
+    return rewrite(query).normalize()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from storage.index.analysis import folding, stemming
+from storage.index.analysis import folding, prefixes, stemming
 
 # Passage text of Spanish documents goes to text_es, everything else to text_en,
 # so each is stemmed by its own language; queries search both.
 TEXT_FIELDS = ("text_en", "text_es", "note")
-SCHEMA_VERSION = "3"  # a change rebuilds existing indexes on open
+SCHEMA_VERSION = "4"  # a change rebuilds existing indexes on open
 
 
 class DAY(DATETIME):
@@ -37,6 +37,7 @@ def build_schema() -> Schema:
         lang=ID(stored=True),
         text_en=TEXT(analyzer=stemming("en"), phrase=True),
         text_es=TEXT(analyzer=stemming("es"), phrase=True),
+        pre=TEXT(analyzer=prefixes(), phrase=False),  # words' first 4 letters, for prefix queries
         note=TEXT(analyzer=stemming("en"), stored=True),
         tag=KEYWORD(lowercase=True, commas=True),  # paths and their ancestors, for tag: queries
         tag_paths=STORED(),  # the highlight's own tag paths as the user wrote them

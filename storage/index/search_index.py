@@ -227,7 +227,7 @@ class SearchIndex:
             except TimeLimit:
                 partial = True
             results = collector.results()
-            words = {(f, t) for f, t in query.iter_all_terms() if f in TEXT_FIELDS}
+            words = {(f, t) for f, t in query.iter_all_terms() if f in TEXT_FIELDS or f == "pre"}
             hits = [self._hit(r, snippets, words) for r in results]
         return SearchOutcome(hits, literal, partial)
 

@@ -7,23 +7,34 @@ offsets so the reader can mark the exact words.
 
 from __future__ import annotations
 
-from storage.index.analysis import stemming
+from storage.index.analysis import PREFIX_LEN, folding, stemming
 
 _ANALYZERS = {"en": stemming("en"), "es": stemming("es")}
+_FOLDING = folding()
 WINDOW = 90
+
+
+def _text(t: str | bytes) -> str:
+    return t.decode("utf-8") if isinstance(t, bytes) else t
 
 
 def locate(
     body: str, lang: str | None, matched: set[tuple[str, bytes]]
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
     field = "text_es" if lang == "es" else "text_en"
-    words = {t.decode("utf-8") if isinstance(t, bytes) else t for f, t in matched if f in (field, "note")}
+    words = {_text(t) for f, t in matched if f in (field, "note")}
+    starts = {_text(t) for f, t in matched if f == "pre"}
     spans: list[tuple[int, int]] = []
     if words:
         analyzer = _ANALYZERS["es" if lang == "es" else "en"]
         for token in analyzer(body, chars=True, mode="index"):
             if token.text in words:
                 spans.append((token.startchar, token.endchar))
+    if starts:  # prefix matches: words whose folded first letters are the prefix
+        for token in _FOLDING(body, chars=True, mode="index"):
+            if token.text[:PREFIX_LEN] in starts and len(token.text) >= PREFIX_LEN:
+                spans.append((token.startchar, token.endchar))
+        spans = sorted(set(spans))
     return _snippet(body, spans), tuple(spans)
 
 

@@ -273,3 +273,19 @@ def test_idle_merge_runs_in_a_child_process(project_path: Path, tmp_path: Path,
         assert lib.check() == [] and not lib.index_errors
     finally:
         lib.close()
+
+
+def test_four_letter_prefix_is_one_term(lib: Library, docs: dict[str, int]) -> None:
+    """A 4-letter prefix reads the prefix field; longer and shorter ones expand words."""
+    start, end = lib.find_quote(docs["es"], "cárteles")
+    lib.add_annotation(docs["es"], start, end, ["Crime"])
+    hits = lib.search("Méri*", kind="passage")
+    assert {h.doc_id for h in hits} == set(docs.values())
+    for hit in hits:
+        text = lib.document_text(hit.doc_id)
+        assert text[hit.start : hit.end] == "Mérida"  # offsets on the word, accents and all
+        assert "**Mérida**" in hit.snippet
+    assert {h.doc_id for h in lib.search("laun*", kind="passage")} == {docs["en"]}
+    assert [h.annotation_id for h in lib.search("cart*", kind="annotation")]  # "cárteles", folded
+    assert lib.search("Mér*", kind="passage")  # 3 letters: expansion, as before
+    assert {h.doc_id for h in lib.search("Merid*", kind="passage")} == set(docs.values())

@@ -15,7 +15,7 @@ from whoosh.reading import IndexReader
 from storage.index.analysis import WordCache, folding, stemming
 from storage.index.bulk import build_segments, commit_segments
 from storage.index.phrase import AdjacentPhrase
-from storage.index.query import Parser
+from storage.index.query import Parser, bound_expansions
 from storage.index.schema import build_schema
 
 WORDS = [
@@ -42,7 +42,7 @@ def records(count: int, seed: int = 3) -> list[dict[str, Any]]:
         record: dict[str, Any] = {
             "key": f"p:{n}:0", "kind": "passage", "pdoc": str(n // 3), "doc_id": n // 3,
             "doc": f"Report {n // 3} on Mérida", "start": 0, "end": len(body), "body": body, "lang": lang,
-            f"text_{lang}": body, "tag": "drugs,drugs/fentanyl" if n % 4 == 0 else "",
+            f"text_{lang}": body, "pre": body, "tag": "drugs,drugs/fentanyl" if n % 4 == 0 else "",
             "published": datetime(2015 + n % 9, 1 + n % 12, 1 + n % 28),
         }
         if n % 3 == 0:  # an annotation
@@ -76,7 +76,7 @@ def assert_same_index(a: IndexReader, b: IndexReader) -> None:
         assert postings(a, field, term) == postings(b, field, term), (field, term)
         assert term_stats(a, field, term) == term_stats(b, field, term), (field, term)
     assert list(a.all_stored_fields()) == list(b.all_stored_fields())
-    for field in ("text_en", "text_es", "note", "doc"):
+    for field in ("text_en", "text_es", "note", "doc", "pre"):
         assert a.field_length(field) == b.field_length(field)
         for doc in range(a.doc_count_all()):
             assert a.doc_field_length(doc, field) == b.doc_field_length(doc, field)
@@ -102,7 +102,7 @@ def test_bulk_index_equals_whoosh_segment_writer(tmp_path: Path, max_postings: i
     with std.searcher() as s1, windex.open_dir(str(tmp_path / "bulk")).searcher() as s2:
         if len(segments) == 1:
             assert_same_index(s1.reader(), s2.reader())
-        for q in ("merida", "laundered", "tráfico", '"de la"', "tag:drugs", "note:dinero",
+        for q in ("merida", "laundered", "tráfico", '"de la"', "tag:drugs", "note:dinero", "pre:laun",
                   "published:[2016 TO 2018]", "created:>2026-06-01", "color:red"):
             query, literal = Parser(std.schema).parse(q)
             assert not literal
@@ -148,3 +148,16 @@ def test_adjacent_phrase_matches_whoosh_phrase(tmp_path: Path, phrase: list[str]
     if phrase in (["de", "la"], ["lavado", "de", "dinero"], ["mer", "mer"]):  # these occur
         with ix.searcher() as s:
             assert any(s.search(AdjacentPhrase(f, phrase)) for f in ("text_en", "text_es")), phrase
+
+
+def test_four_letter_prefix_reads_the_prefix_field(tmp_path: Path) -> None:
+    ix = windex.create_in(str(tmp_path), build_schema())
+    segments, _ = build_segments(ix, records(50))
+    commit_segments(ix, segments)
+    with ix.searcher() as s:
+        query, _ = Parser(ix.schema).parse("Méri* OR Merid*")
+        terms = {(f, t.decode() if isinstance(t, bytes) else t) for f, t in bound_expansions(query, s).iter_all_terms()}
+        assert ("pre", "meri") in terms  # the 4-letter prefix: one term
+        assert ("text_en", "merida") in terms  # the 5-letter one: expanded words, as before
+        assert not any(f in ("text_en", "text_es") and t == "meri" for f, t in terms)
+        assert len(s.search(wq.Term("pre", "meri"), limit=None)) == len(s.search(query, limit=None))
