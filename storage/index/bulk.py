@@ -233,12 +233,22 @@ def build_segments(ix: windex.Index, records: Iterable[dict[str, Any]],
     return segments, count
 
 
-def commit_segments(ix: windex.Index, segments: list[Segment]) -> None:
-    """Make segments written by ``BulkSegmentWriter`` (here or in other processes) live."""
-    writer = ix.writer(timeout=30)
+def commit_segments(ix: windex.Index, segments: list[Segment], writer: SegmentWriter | None = None,
+                    merge: bool = False) -> None:
+    """Make segments written by ``BulkSegmentWriter`` (here or in other processes) live.
+
+    ``writer``: an open writer whose own deletions and additions go in the same
+    commit (SegmentWriter.commit, with the new segments appended to its list).
+    """
+    writer = writer or ix.writer(timeout=30)
     try:
-        final = list(writer.segments) + segments
-        writer._close_segment()
-        writer._commit_toc(final)
-    finally:
-        writer._finish()
+        final = writer._merge_segments(None, None, merge)
+        if writer._added:
+            final.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        writer._commit_toc(final + segments)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer._finish()

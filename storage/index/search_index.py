@@ -21,7 +21,7 @@ from whoosh.codec.base import Segment
 from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.searching import Searcher
 
-from storage.index.bulk import commit_segments
+from storage.index.bulk import build_segments, commit_segments
 from storage.index.merge import merge_in_child
 from storage.index.phrase import adjacent_phrases
 from storage.index.query import MAX_EXPANSION, Parser, bound_expansions
@@ -30,6 +30,7 @@ from storage.index.snippets import locate
 
 STATE_FILE = "dossier-index.json"
 MERGE_AFTER = 12  # segments
+BULK_MIN = 200  # records in one batch from which the bulk writer is faster
 
 
 @dataclass(frozen=True)
@@ -147,21 +148,31 @@ class SearchIndex:
         delete_annotations: Iterable[int] = (),
         add: Iterable[dict[str, Any]] = (),
     ) -> None:
-        """One index commit: deletions, then additions (``merge=False`` keeps it ~ms)."""
+        """One index commit: deletions, then additions (``merge=False`` keeps it ~ms).
+
+        A large batch (an import, a catch-up after a crash) is written by the bulk
+        writer first, then joins the deletions in the same commit.
+        """
+        records = list(add)
+        segments: list[Segment] = []
+        if len(records) >= BULK_MIN:
+            segments, _count = build_segments(self._ix, records)
+            records = []
         writer = self._ix.writer(timeout=30, limitmb=64)
         try:
             for doc_id in delete_docs:
                 writer.delete_by_term("pdoc", str(doc_id))
             for ann_id in delete_annotations:
                 writer.delete_by_term("ann", str(ann_id))
-            for record in add:
+            for record in records:
                 writer.add_document(**record)
         except BaseException:
             writer.cancel()
             raise
         # Small commits stay cheap; once small segments pile up, merge them (or leave it
         # to an idle-time merge in another process).
-        writer.commit(merge=self.merge_inline and self.segment_count() >= MERGE_AFTER)
+        commit_segments(self._ix, segments, writer,
+                        merge=self.merge_inline and self.segment_count() >= MERGE_AFTER)
         with self._lock:
             self._close_searcher()  # refresh() is unreliable after deletes: open anew
 

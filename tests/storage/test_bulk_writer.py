@@ -161,3 +161,22 @@ def test_four_letter_prefix_reads_the_prefix_field(tmp_path: Path) -> None:
         assert ("text_en", "merida") in terms  # the 5-letter one: expanded words, as before
         assert not any(f in ("text_en", "text_es") and t == "meri" for f, t in terms)
         assert len(s.search(wq.Term("pre", "meri"), limit=None)) == len(s.search(query, limit=None))
+
+
+def test_large_batches_take_the_bulk_path_with_deletions_in_the_same_commit(tmp_path: Path) -> None:
+    from storage.index import SearchIndex
+    from storage.index import search_index as si
+
+    recs = records(600, seed=13)
+    index = SearchIndex(tmp_path / "ix")
+    index.apply(add=recs[:400])  # >= BULK_MIN: bulk writer
+    assert index.doc_count() == 400
+    gone_doc = recs[0]["pdoc"]
+    gone_ann = next(r for r in recs[:400] if r["kind"] == "annotation")["ann"]
+    gone = {r["key"] for r in recs[:400] if r.get("pdoc") == gone_doc or r.get("ann") == gone_ann}
+    assert len(recs[400:]) >= si.BULK_MIN
+    index.apply(delete_docs=[int(gone_doc)], delete_annotations=[int(gone_ann)], add=recs[400:])
+    keys = set(index.keys())
+    assert keys == {r["key"] for r in recs} - gone
+    assert index.search("merida", limit=1000).hits
+    index.close()
