@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 from whoosh import index as windex
 
@@ -73,19 +73,22 @@ def records(s: Session, share: Share, tick: Callable[[int], None]) -> Iterator[d
     """The share's records in order, calling ``tick(units)`` after each chunk."""
     source = RecordSource(s)
     if share.docs:
-        ids = list(s.scalars(select(Document.id).where(Document.id.between(*share.docs))
-                             .order_by(Document.id)))
-        for i in range(0, len(ids), DOC_CHUNK):
-            chunk = ids[i : i + DOC_CHUNK]
-            yield from source.documents(Document.id.between(chunk[0], chunk[-1]))
-            tick(len(chunk))
+        for where, count in _chunks(s, Document.id, share.docs, DOC_CHUNK):
+            yield from source.documents(where)
+            tick(count)
     if share.anns:
-        ids = list(s.scalars(select(Annotation.id).where(Annotation.id.between(*share.anns))
-                             .order_by(Annotation.id)))
-        for i in range(0, len(ids), ANN_CHUNK):
-            chunk = ids[i : i + ANN_CHUNK]
-            yield from source.annotations(Annotation.id.between(chunk[0], chunk[-1]))
-            tick(len(chunk))
+        for where, count in _chunks(s, Annotation.id, share.anns, ANN_CHUNK):
+            yield from source.annotations(where)
+            tick(count)
+
+
+def _chunks(s: Session, column: Any, bounds: tuple[int, int],
+            size: int) -> Iterator[tuple[ColumnElement[bool], int]]:
+    """Id ranges of at most ``size`` rows within ``bounds``, and their row counts."""
+    ids = list(s.scalars(select(column).where(column.between(*bounds)).order_by(column)))
+    for i in range(0, len(ids), size):
+        chunk = ids[i : i + size]
+        yield column.between(chunk[0], chunk[-1]), len(chunk)
 
 
 def rebuild(project: ProjectFile, ix: windex.Index, progress: Progress | None,
