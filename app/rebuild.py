@@ -99,7 +99,17 @@ def rebuild(project: ProjectFile, ix: windex.Index, progress: Progress | None,
     total = sum(sh.units for sh in shares)
     if procs <= 1 or len(shares) <= 1 or chars < PARALLEL_MIN_CHARS:
         return _in_process(project, ix, shares, total, progress)
-    return _in_workers(project.path, Path(ix.storage.folder), shares, total, progress)
+    try:
+        return _in_workers(project.path, Path(ix.storage.folder), shares, total, progress)
+    except _NotStarted:
+        # A spawned worker re-imports the caller's main module, which some callers
+        # cannot offer (a script read from stdin, an unguarded script): do it here.
+        # Files a worker may have left are not in the index and go at the commit.
+        return _in_process(project, ix, shares, total, progress)
+
+
+class _NotStarted(Exception):
+    """Worker processes died before saying anything."""
 
 
 def _in_process(project: ProjectFile, ix: windex.Index, shares: list[Share], total: int,
@@ -140,7 +150,7 @@ def _in_workers(project_path: Path, folder: Path, shares: list[Share], total: in
             try:
                 kind, part, *rest = messages.get(timeout=0.25)
             except queue.Empty:
-                _check_alive(workers, finished)
+                _check_alive(workers, finished, heard=done_units > 0 or bool(finished))
                 continue
             if kind == "progress":
                 done_units += rest[0]
@@ -163,9 +173,11 @@ def _in_workers(project_path: Path, folder: Path, shares: list[Share], total: in
     return segments, count
 
 
-def _check_alive(workers: list[Any], finished: set[int]) -> None:
+def _check_alive(workers: list[Any], finished: set[int], heard: bool) -> None:
     for n, w in enumerate(workers):
         if n not in finished and not w.is_alive() and w.exitcode != 0:
+            if not heard:
+                raise _NotStarted
             raise KnownError(f"search index rebuild: worker {n} stopped (exit code {w.exitcode})")
 
 

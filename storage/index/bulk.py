@@ -48,7 +48,7 @@ class BulkSegmentWriter(SegmentWriter):
     """
 
     def __init__(self, ix: windex.Index) -> None:
-        super().__init__(ix, _lk=False, limitmb=1, compound=False)  # the pool stays unused
+        super().__init__(ix, _lk=False, limitmb=1)  # the pool stays unused
         self._terms: dict[str, dict[bytes, _Postings]] = {}
         self._lengths: dict[str, dict[int, int]] = {}  # scorable field -> docnum -> stored length
         self._fast: dict[str, WordCache] = {}

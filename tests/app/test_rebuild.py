@@ -86,3 +86,21 @@ def test_worker_failure_is_a_clear_error(filled: Library, project_path: Path,
     with Library.open(project_path) as again:  # the half-built index is not trusted
         assert again.index_message and "rebuilding" in again.index_message
         assert again.search("Merida") and again.check() == []
+
+
+def test_rebuild_falls_back_to_one_process_when_workers_cannot_start(
+        filled: Library, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A spawned worker re-imports the caller's main module; from stdin there is none."""
+    import sys
+
+    monkeypatch.setattr(rebuild, "PARALLEL_MIN_CHARS", 0)
+    main = sys.modules["__main__"]
+    monkeypatch.setattr(main, "__spec__", None, raising=False)
+    monkeypatch.setattr(main, "__file__", str(tmp_path / "<stdin>"), raising=False)
+    used: list[str] = []
+    in_process = rebuild._in_process
+    monkeypatch.setattr(rebuild, "_in_process", lambda *a: used.append("here") or in_process(*a))
+    filled.reindex(procs=2)
+    monkeypatch.undo()
+    assert used == ["here"]
+    assert filled.search("Merida") and filled.check() == []
