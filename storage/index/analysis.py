@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+from typing import Any
 
 import Stemmer
 from whoosh.analysis import (
@@ -89,7 +90,7 @@ def _one_or_none(f: object) -> bool:
     return isinstance(f, _ONE_TO_ONE) or (
         isinstance(f, NgramFilter) and f.min == f.max and f.at == -1)
 _CACHE_WORDS = 500_000
-_UNKNOWN = b"\x00unknown"  # a term no analyzer makes: "not cached yet"
+_UNKNOWN: Any = object()  # "not cached yet" (None is a cached answer: the word is dropped)
 
 
 class WordCache:
