@@ -14,7 +14,6 @@ from whoosh.reading import IndexReader
 
 from storage.index.analysis import WordCache, folding, stemming
 from storage.index.bulk import build_segments, commit_segments
-from storage.index.phrase import AdjacentPhrase
 from storage.index.query import Parser, bound_expansions
 from storage.index.schema import build_schema
 
@@ -130,24 +129,6 @@ def test_word_cache_refuses_chains_it_cannot_reproduce() -> None:
 
     assert WordCache.for_analyzer(StandardAnalyzer()) is None  # a stop filter drops tokens
     assert WordCache.for_analyzer(folding()) is not None
-
-
-@pytest.mark.parametrize("phrase", [["de", "la"], ["lavado", "de", "dinero"], ["mer", "mer"],
-                                    ["the", "committe", "fund"], ["nosuchword", "de"], ["x", "42", "x"]])
-def test_adjacent_phrase_matches_whoosh_phrase(tmp_path: Path, phrase: list[str]) -> None:
-    ix = windex.create_in(str(tmp_path), build_schema())
-    segments, _ = build_segments(ix, records(400, seed=5), max_postings=3000)  # several segments
-    commit_segments(ix, segments)
-    with ix.searcher() as s:
-        for field in ("text_en", "text_es"):
-            slow = [(r["key"], r.score) for r in s.search(wq.Phrase(field, phrase), limit=None)]
-            fast = [(r["key"], r.score) for r in s.search(AdjacentPhrase(field, phrase), limit=None)]
-            assert fast == slow
-            top = [(r["key"], r.score) for r in s.search(AdjacentPhrase(field, phrase), limit=5)]
-            assert top == slow[:5]
-    if phrase in (["de", "la"], ["lavado", "de", "dinero"], ["mer", "mer"]):  # these occur
-        with ix.searcher() as s:
-            assert any(s.search(AdjacentPhrase(f, phrase)) for f in ("text_en", "text_es")), phrase
 
 
 def test_four_letter_prefix_reads_the_prefix_field(tmp_path: Path) -> None:
