@@ -207,6 +207,25 @@ def test_corrupt_segment_is_rebuilt(project_path: Path, tmp_path: Path) -> None:
         assert lib.check() == []
 
 
+@pytest.mark.parametrize("damage", ["truncate", "delete"])
+def test_segment_file_cut_short_or_missing_is_rebuilt(project_path: Path, tmp_path: Path, damage: str) -> None:
+    """Only the segment file is hurt; the table of contents still names it."""
+    with Library.open(project_path) as lib:
+        lib.import_file(corpus.write(tmp_path / "a.txt", EN))
+        folder = index_folder(lib.uuid)
+    segments = list(folder.glob("*.seg"))
+    assert segments
+    for seg in segments:
+        if damage == "truncate":
+            seg.write_bytes(seg.read_bytes()[: seg.stat().st_size // 2])
+        else:
+            seg.unlink()
+    with Library.open(project_path) as lib:
+        assert lib.index_message and "damaged" in lib.index_message
+        assert lib.search("Merida")
+        assert lib.check() == []
+
+
 def test_check_reports_stale_index(project_path: Path, tmp_path: Path) -> None:
     with Library.open(project_path) as lib:
         doc = lib.import_file(corpus.write(tmp_path / "a.txt", EN)).id
