@@ -15,6 +15,7 @@ It leans on ``SegmentWriter`` internals, so ``pyproject.toml`` pins whoosh-reloa
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -22,23 +23,34 @@ from typing import Any
 from whoosh import index as windex
 from whoosh.codec.base import Segment
 from whoosh.fields import TEXT
-from whoosh.formats import Frequency, Positions
+from whoosh.formats import Existence, Frequency, Positions
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from storage.index.analysis import WordCache
 
-# A segment is written out once it holds this many postings. Every segment costs
-# each query (on the 53 MB benchmark, 6 segments made term queries 3x slower than one;
-# a Whoosh merge of them took 208 s, longer than the rebuild), while postings held in
-# memory cost about 58 bytes each (a worker: 66 MB, plus about 230 MB at this bound).
-MAX_POSTINGS = 4_000_000
+# A segment is written out once it holds this many postings: the bound on a rebuild
+# worker's memory (about 30 bytes a posting held, terms and word caches included, on
+# top of about 60 MB for Python and the libraries). Every segment costs each query (on
+# the 53 MB benchmark, 6 segments made term queries 3x slower than one; a Whoosh merge
+# of them took 208 s, longer than the rebuild); there, each of two workers holds about
+# 5 million postings, so this makes two segments a worker, as 4 million did.
+MAX_POSTINGS = 2_500_000
 COMPRESS_MIN = 8  # postings in a block worth compressing; most rare words have one or two
 _CACHED_FIELDS = {"doc", "tag", "color", "lang", "kind", "published", "created"}
 
-_Postings = tuple[array, array, list[bytes]]  # docnums, weights, encoded values
+# How a field's posting values are held until the segment is written. Each term's
+# postings are one flat array of unsigned ints, (docnum, freq) or (docnum, freq, x):
+#   positions: x is the position when freq is 1 (most postings), else an index into
+#              the field's list of encoded positions;
+#   count:     no x; the value is the count (Whoosh's Frequency format);
+#   none:      no x; the value is empty (Existence format);
+#   keep:      x indexes the field's list of values (any other format).
+# One array a term, not three containers: most terms have a posting or two, and a
+# container costs more than its postings.
 _POSITIONS = Positions()  # its encode() is the one every plain TEXT field uses
+_STRIDE = {"positions": 3, "count": 2, "none": 2, "keep": 3}
 
 
 class BulkSegmentWriter(SegmentWriter):
@@ -49,10 +61,11 @@ class BulkSegmentWriter(SegmentWriter):
 
     def __init__(self, ix: windex.Index) -> None:
         super().__init__(ix, _lk=False, limitmb=1)  # the pool stays unused
-        self._terms: dict[str, dict[bytes, _Postings]] = {}
-        self._lengths: dict[str, dict[int, int]] = {}  # scorable field -> docnum -> stored length
+        self._terms: dict[str, dict[bytes, array]] = {}
+        self._values: dict[str, list[bytes]] = {}  # field -> values held aside (positions, keep)
+        self._lengths: dict[str, array] = {}  # scorable field -> stored length by docnum (0: none)
         self._fast: dict[str, WordCache] = {}
-        self._counts_only: dict[str, bool] = {}  # Frequency format: no positions stored
+        self._mode: dict[str, str] = {}
         self._items_cache: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]] = {}
         self._single: dict[int, bytes] = {}  # the encoding of a one-position posting, by position
         self._counts: dict[int, bytes] = {}  # the encoding of a count, by count
@@ -60,13 +73,24 @@ class BulkSegmentWriter(SegmentWriter):
         for name, field in self.schema.items():
             if field.separate_spelling() or field.vector or field.column_type is not None:
                 raise ValueError(f"bulk writer cannot write field {name!r} (spelling, vectors or columns)")
+            if not field.indexed:
+                continue
+            fmt = field.format
+            if fmt.field_boost != 1.0:
+                raise ValueError(f"bulk writer cannot write field {name!r} (a field boost)")
             # TEXT fields only: their lengths count tokens (KEYWORD fields store none).
-            if (isinstance(field, TEXT) and field.scorable and field.format.field_boost == 1.0
-                    and type(field.format) in (Positions, Frequency)):
-                cache = WordCache.for_analyzer(field.analyzer)
-                if cache is not None:
-                    self._fast[name] = cache
-                    self._counts_only[name] = type(field.format) is Frequency
+            text = isinstance(field, TEXT) and field.scorable
+            cache = WordCache.for_analyzer(field.analyzer) if text else None
+            if cache is not None and type(fmt) in (Positions, Frequency):
+                self._fast[name] = cache
+                self._mode[name] = "count" if type(fmt) is Frequency else "positions"
+            elif type(fmt) is Existence:
+                self._mode[name] = "none"
+            elif type(fmt) is Frequency:
+                self._mode[name] = "count"
+            else:
+                self._mode[name] = "keep"
+            self._values[name] = []
 
     def add_document(self, **fields: Any) -> None:
         schema = self.schema
@@ -87,59 +111,64 @@ class BulkSegmentWriter(SegmentWriter):
                     terms = self._terms[name] = {}
                 fast = self._fast.get(name)
                 if fast is not None:
-                    length = self._add_text(terms, fast, value, docnum, self._counts_only[name])
+                    length = self._add_text(terms, fast, value, docnum,
+                                            counts_only=self._mode[name] == "count", multi=self._values[name])
                 else:
-                    length = self._add_items(terms, self._items(name, field, value), docnum, field.scorable)
+                    length = self._add_items(terms, self._items(name, field, value), docnum,
+                                             scorable=field.scorable, mode=self._mode[name],
+                                             kept=self._values[name])
                 if length:
                     # What SegmentWriter reads back for block statistics: the length as stored.
-                    lengths = self._lengths.setdefault(name, {})
-                    lengths[docnum] = byte_to_length(length_to_byte(length))
+                    lengths = self._lengths.get(name)
+                    if lengths is None:
+                        lengths = self._lengths[name] = array("I")
+                    if len(lengths) < docnum:  # documents without this field: zeros
+                        lengths.frombytes(bytes(lengths.itemsize * (docnum - len(lengths))))
+                    lengths.append(byte_to_length(length_to_byte(length)))
             perdoc.add_field(name, field, value if field.stored else None, length)
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
 
-    def _add_text(self, terms: dict[bytes, _Postings], fast: WordCache, text: str, docnum: int,
-                  counts_only: bool) -> int:
+    def _add_text(self, terms: dict[bytes, array], fast: WordCache, text: str, docnum: int, *,
+                  counts_only: bool, multi: list[bytes]) -> int:
         """Postings of one text value; returns its length in tokens."""
         length = 0
-        single = self._counts if counts_only else self._single
         found = fast.positions(text)
         self.postings += len(found)
         for term, poses in found.items():
             freq = len(poses)
             length += freq
-            if counts_only:  # Frequency.word_values' value: the count
-                vbytes = single.get(freq)
-                if vbytes is None:
-                    vbytes = single[freq] = pack_uint(freq)
-            elif freq == 1:
-                pos = poses[0]
-                vbytes = single.get(pos)
-                if vbytes is None:
-                    vbytes = single[pos] = _POSITIONS.encode(poses)
-            else:
-                vbytes = _POSITIONS.encode(poses)
             postings = terms.get(term)
             if postings is None:
-                postings = terms[term] = (array("I"), array("f"), [])
-            postings[0].append(docnum)
-            postings[1].append(freq)
-            postings[2].append(vbytes)
+                postings = terms[term] = array("I")
+            postings.append(docnum)
+            postings.append(freq)
+            if counts_only:
+                continue
+            if freq == 1:
+                postings.append(poses[0])
+            else:
+                postings.append(len(multi))
+                multi.append(_POSITIONS.encode(poses))
         return length
 
-    def _add_items(self, terms: dict[bytes, _Postings], items: Sequence[tuple[bytes, int, float, bytes]],
-                   docnum: int, scorable: bool) -> int:
+    def _add_items(self, terms: dict[bytes, array], items: Sequence[tuple[bytes, int, float, bytes]],
+                   docnum: int, *, scorable: bool, mode: str, kept: list[bytes]) -> int:
         length = 0
         for tbytes, freq, weight, vbytes in items:
+            if weight != freq:
+                raise ValueError("bulk writer does not support weighted postings")
             if scorable:
                 length += freq
             postings = terms.get(tbytes)
             if postings is None:
-                postings = terms[tbytes] = (array("I"), array("f"), [])
-            postings[0].append(docnum)
-            postings[1].append(weight)
-            postings[2].append(vbytes)
+                postings = terms[tbytes] = array("I")
+            postings.append(docnum)
+            postings.append(freq)
+            if mode == "keep":
+                postings.append(len(kept))
+                kept.append(vbytes)
         self.postings += len(items)
         return length
 
@@ -154,30 +183,66 @@ class BulkSegmentWriter(SegmentWriter):
             items = self._items_cache[key] = list(field.index(value))
         return items
 
+    def _block_values(self, mode: str, freqs: array, xs: array | None, held: list[bytes]) -> list[bytes]:
+        """The encoded values of one block's postings, as SegmentWriter would have them."""
+        if mode == "none":
+            return []
+        if mode == "count":
+            counts = self._counts
+            out = []
+            for f in freqs:
+                v = counts.get(f)
+                if v is None:
+                    v = counts[f] = pack_uint(f)
+                out.append(v)
+            return out
+        assert xs is not None
+        if mode == "keep":
+            return [held[x] for x in xs]
+        single = self._single
+        out = []
+        for f, x in zip(freqs, xs, strict=True):
+            if f == 1:
+                v = single.get(x)
+                if v is None:
+                    v = single[x] = _POSITIONS.encode([x])
+            else:
+                v = held[x]
+            out.append(v)
+        return out
+
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         fieldwriter = self.fieldwriter
         for name in sorted(self._terms):
             terms = self._terms[name]
+            mode = self._mode[name]
+            stride = _STRIDE[mode]
+            held = self._values[name]
             fieldwriter.start_field(name, self.schema[name])
             postwriter = fieldwriter._postwriter
             limit = postwriter._blocklimit
             level = postwriter._compression
-            lengths = self._lengths.get(name, {})
+            lengths = self._lengths.get(name, array("I"))
             for tbytes in sorted(terms):
-                ids, weights, values = terms[tbytes]
+                flat = terms[tbytes]
                 fieldwriter.start_term(tbytes)
-                count = len(ids)
+                count = len(flat) // stride
                 for lo in range(0, count, limit):
                     hi = min(lo + limit, count)
+                    a, b = lo * stride, hi * stride
+                    freqs = flat[a + 1 : b : stride]
+                    xs = flat[a + 2 : b : stride] if stride == 3 else None
                     # Each block records its own compression: skip it where it saves little.
                     postwriter._compression = level if hi - lo >= COMPRESS_MIN else 0
-                    _fill_block(postwriter, ids[lo:hi], weights[lo:hi], values[lo:hi], lengths)
+                    _fill_block(postwriter, flat[a:b:stride], array("f", freqs),
+                                self._block_values(mode, freqs, xs, held), lengths)
                     if hi < count:  # the last block stays buffered for finish_term
                         postwriter._write_block()
                 fieldwriter.finish_term()
             fieldwriter.finish_field()
             del self._terms[name]  # give the memory back as we go
+            held.clear()
         self.fieldwriter.close()
 
     def _finish(self) -> None:
@@ -196,30 +261,37 @@ class BulkSegmentWriter(SegmentWriter):
         return segment
 
 
-def _fill_block(postwriter: Any, ids: array, weights: array, values: list[bytes],
-                lengths: dict[int, int]) -> None:
+def _fill_block(postwriter: Any, ids: array, weights: array, values: list[bytes], lengths: array) -> None:
     """Load one block into Whoosh's postings writer as ``add_posting`` would have."""
     postwriter._ids = ids
     postwriter._weights = weights
     postwriter._values = [v for v in values if v]
     top = max(weights)
     postwriter._maxweight = top if top > 0 else 0
-    found = [n for n in map(lengths.get, ids) if n]
+    size = len(lengths)
+    found = [n for n in (lengths[d] if d < size else 0 for d in ids) if n]
     postwriter._minlength = min(found) if found else None
     postwriter._maxlength = max(found) if found else 0
 
 
-def build_segments(ix: windex.Index, records: Iterable[dict[str, Any]],
-                   max_postings: int = MAX_POSTINGS) -> tuple[list[Segment], int]:
-    """Write records into new segments (not yet live); returns them and the record count."""
+def build_segments(ix: windex.Index, records: Iterable[dict[str, Any]], max_postings: int = MAX_POSTINGS,
+                   expected_chars: int | None = None) -> tuple[list[Segment], int]:
+    """Write records into new segments (not yet live); returns them and the record count.
+
+    ``expected_chars``, the length of all the records' text (``body`` and ``note``) if
+    known, lets segments come out about equal in size, not full ones and a small rest.
+    """
     segments: list[Segment] = []
     count = 0
+    chars = postings = 0  # all segments so far
     writer = BulkSegmentWriter(ix)
     try:
         for record in records:
             writer.add_document(**record)
             count += 1
-            if writer.postings >= max_postings:
+            chars += len(record.get("body") or "") + len(record.get("note") or "")
+            if flush_due(writer.postings, postings + writer.postings, chars, expected_chars, max_postings):
+                postings += writer.postings
                 segment = writer.finish()
                 if segment is not None:
                     segments.append(segment)
@@ -231,6 +303,21 @@ def build_segments(ix: windex.Index, records: Iterable[dict[str, Any]],
     if segment is not None:
         segments.append(segment)
     return segments, count
+
+
+def flush_due(segment: int, done: int, chars: int, expected_chars: int | None, max_postings: int) -> bool:
+    """Whether a segment holding ``segment`` postings is complete, ``done`` postings and
+    ``chars`` characters into the build. The build's postings are extrapolated from its
+    postings per character so far and split into as few equal segments as
+    ``max_postings`` allows; what would be left for a last one is kept in this one,
+    up to ``max_postings``, rather than written as a tiny segment."""
+    if segment >= max_postings:
+        return True
+    if not expected_chars or not chars or segment < max_postings // 2:
+        return False
+    expected = done * max(expected_chars, chars) / chars
+    target = expected / math.ceil(expected / max_postings)
+    return segment >= target and expected - done > target / 4
 
 
 def commit_segments(ix: windex.Index, segments: list[Segment], writer: SegmentWriter | None = None,

@@ -161,3 +161,16 @@ def test_large_batches_take_the_bulk_path_with_deletions_in_the_same_commit(tmp_
     assert keys == {r["key"] for r in recs} - gone
     assert index.search("merida", limit=1000).hits
     index.close()
+
+
+def test_segments_come_out_about_equal_when_the_text_size_is_known(tmp_path: Path) -> None:
+    recs = records(600, seed=17)
+    chars = sum(len(r.get("body") or "") + len(r.get("note") or "") for r in recs)
+    ix = windex.create_in(str(tmp_path), build_schema())
+    full, _ = build_segments(ix, recs, max_postings=16_000)
+    sizes = [s.doc_count_all() for s in full]
+    assert len(sizes) == 3 and sizes[-1] < 0.6 * sizes[0]  # full ones, then a small rest
+    even, count = build_segments(ix, recs, max_postings=16_000, expected_chars=chars)
+    sizes = [s.doc_count_all() for s in even]
+    assert count == len(recs) and len(sizes) == 3
+    assert max(sizes) < 1.25 * min(sizes)
