@@ -9,15 +9,17 @@ threads in the window as well as in the command line.
 
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
 import os
 import queue
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 from whoosh import index as windex
 
@@ -45,12 +47,13 @@ class Share:
     docs: tuple[int, int] | None
     anns: tuple[int, int] | None
     units: int  # documents + highlights, for progress
+    chars: int  # text to index (documents, quotes and notes), to size segments evenly
 
 
 def plan(s: Session, parts: int) -> tuple[list[Share], int]:
     """Split the project into ``parts`` shares of about equal text and highlights."""
     docs = s.execute(select(Document.id, Document.char_count).order_by(Document.id)).all()
-    anns = list(s.scalars(select(Annotation.id).order_by(Annotation.id)))
+    ann_count = s.scalar(select(func.count(Annotation.id))) or 0
     total_chars = sum(c for _, c in docs)
     shares = []
     d = a = 0
@@ -60,32 +63,64 @@ def plan(s: Session, parts: int) -> tuple[list[Share], int]:
         while d < len(docs) and (chars < goal or part == parts - 1):
             chars += docs[d][1]
             d += 1
-        a0, a = a, len(anns) * (part + 1) // parts
+        a0, a = a, ann_count * (part + 1) // parts
+        anns = _id_range(s, a0, a) if a > a0 else None
         shares.append(Share(
             (docs[d0][0], docs[d - 1][0]) if d > d0 else None,
-            (anns[a0], anns[a - 1]) if a > a0 else None,
+            anns,
             (d - d0) + (a - a0),
+            sum(c for _, c in docs[d0:d]) + (_annotation_chars(s, anns) if anns else 0),
         ))
     return [sh for sh in shares if sh.units], total_chars
 
 
+def _id_range(s: Session, first: int, end: int) -> tuple[int, int]:
+    """The ids of the highlights from the ``first``-th to before the ``end``-th, by id.
+    (Asked of SQLite rather than loading 100,000 rows into the window's process.)"""
+    def nth(n: int) -> int:
+        found = s.scalar(select(Annotation.id).order_by(Annotation.id).limit(1).offset(n))
+        assert found is not None
+        return int(found)
+    return nth(first), nth(end - 1)
+
+
+def _annotation_chars(s: Session, ids: tuple[int, int]) -> int:
+    total = s.scalar(select(func.sum(func.length(Annotation.quote) + func.length(Annotation.note)))
+                     .where(Annotation.id.between(*ids)))
+    return int(total or 0)
+
+
 def records(s: Session, share: Share, tick: Callable[[int], None]) -> Iterator[dict[str, Any]]:
-    """The share's records in order, calling ``tick(units)`` after each chunk."""
+    """The share's records, calling ``tick(units)`` after each chunk.
+
+    Documents and highlights come interleaved, a chunk of each in turn: a highlight
+    holds about twice the postings per character of a passage, and the bulk writer
+    sizes segments by the postings per character seen so far.
+    """
     source = RecordSource(s)
-    if share.docs:
-        for where, count in _chunks(s, Document.id, share.docs, DOC_CHUNK):
-            yield from source.documents(where)
-            tick(count)
-    if share.anns:
-        for where, count in _chunks(s, Annotation.id, share.anns, ANN_CHUNK):
-            yield from source.annotations(where)
-            tick(count)
+    doc_chunks = list(_chunks(s, Document.id, share.docs, DOC_CHUNK)) if share.docs else []
+    ann_ids = _ids(s, Annotation.id, share.anns) if share.anns else []
+    ann_size = min(ANN_CHUNK, math.ceil(len(ann_ids) / max(1, len(doc_chunks))) or 1)
+    ann_chunks = list(_chunks_of(Annotation.id, ann_ids, ann_size))
+    for doc_chunk, ann_chunk in zip_longest(doc_chunks, ann_chunks):
+        for chunk, read in ((doc_chunk, source.documents), (ann_chunk, source.annotations)):
+            if chunk is not None:
+                where, count = chunk
+                yield from read(where)
+                tick(count)
+
+
+def _ids(s: Session, column: Any, bounds: tuple[int, int]) -> list[int]:
+    return list(s.scalars(select(column).where(column.between(*bounds)).order_by(column)))
 
 
 def _chunks(s: Session, column: Any, bounds: tuple[int, int],
             size: int) -> Iterator[tuple[ColumnElement[bool], int]]:
     """Id ranges of at most ``size`` rows within ``bounds``, and their row counts."""
-    ids = list(s.scalars(select(column).where(column.between(*bounds)).order_by(column)))
+    return _chunks_of(column, _ids(s, column, bounds), size)
+
+
+def _chunks_of(column: Any, ids: list[int], size: int) -> Iterator[tuple[ColumnElement[bool], int]]:
     for i in range(0, len(ids), size):
         chunk = ids[i : i + size]
         yield column.between(chunk[0], chunk[-1]), len(chunk)
@@ -126,7 +161,7 @@ def _in_process(project: ProjectFile, ix: windex.Index, shares: list[Share], tot
     count = 0
     with project.session() as s:
         for share in shares:
-            found, n = build_segments(ix, records(s, share, tick))
+            found, n = build_segments(ix, records(s, share, tick), expected_chars=share.chars)
             segments += found
             count += n
     return segments, count
@@ -189,7 +224,7 @@ def _worker(project_path: str, folder: str, share: Share, part: int, messages: A
         try:
             with project.session() as s:
                 found, n = build_segments(ix, records(s, share, lambda units: messages.put(
-                    ("progress", part, units))))
+                    ("progress", part, units))), expected_chars=share.chars)
         finally:
             ix.close()
             project.close()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from app import rebuild
 from app.errors import KnownError
 from app.library import Library
+from storage.models import Annotation
 from tests import corpus
 
 PARAS = [
@@ -61,6 +63,21 @@ def test_shares_split_text_and_highlights(filled: Library) -> None:
     assert len(shares) == 2 and chars > 0
     assert shares[0].docs and shares[1].docs and shares[0].docs[1] < shares[1].docs[0]
     assert shares[0].anns and shares[1].anns and shares[0].anns[1] < shares[1].anns[0]
+    with filled._project.session() as s:
+        ann_ids = sorted(s.scalars(select(Annotation.id)))
+        quotes = sum(len(q) + len(n) for q, n in s.execute(select(Annotation.quote, Annotation.note)))
+    covered = [i for i in ann_ids for sh in shares if sh.anns and sh.anns[0] <= i <= sh.anns[1]]
+    assert covered == ann_ids  # every highlight in exactly one share
+    assert sum(sh.chars for sh in shares) == chars + quotes
+    assert sum(sh.units for sh in shares) == 12 + len(ann_ids)
+
+
+def test_more_shares_than_highlights(filled: Library) -> None:
+    with filled._project.session() as s:
+        ann_count = len(list(s.scalars(select(Annotation.id))))
+        shares, _ = rebuild.plan(s, ann_count + 5)
+    assert sum(1 for sh in shares if sh.anns) == ann_count
+    assert all(sh.anns is None or sh.anns[0] == sh.anns[1] for sh in shares)
 
 
 @pytest.mark.parametrize("procs", [1, 2])
