@@ -12,7 +12,7 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
-from storage.index.analysis import WordCache, folding, stemming
+from storage.index.analysis import WordCache, folding, prefixes, stemming
 from storage.index.bulk import build_segments, commit_segments
 from storage.index.query import Parser, bound_expansions
 from storage.index.schema import build_schema
@@ -110,9 +110,8 @@ def test_bulk_index_equals_whoosh_segment_writer(tmp_path: Path, max_postings: i
             assert h1 and sorted(h1) == sorted(h2), q
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
-def test_word_cache_gives_the_analyzers_terms_and_positions(lang: str) -> None:
-    analyzer = stemming(lang)
+@pytest.mark.parametrize("analyzer", [stemming("en"), stemming("es"), prefixes()])
+def test_word_cache_gives_the_analyzers_terms_and_positions(analyzer: Any) -> None:
     cache = WordCache.for_analyzer(analyzer)
     assert cache is not None
     rng = random.Random(11)
