@@ -308,3 +308,24 @@ def test_four_letter_prefix_is_one_term(lib: Library, docs: dict[str, int]) -> N
     assert [h.annotation_id for h in lib.search("cart*", kind="annotation")]  # "cárteles", folded
     assert lib.search("Mér*", kind="passage")  # 3 letters: expansion, as before
     assert {h.doc_id for h in lib.search("Merid*", kind="passage")} == set(docs.values())
+
+
+def test_searches_after_edits_see_additions_and_deletions_at_once(project_path: Path, tmp_path: Path) -> None:
+    """Each commit reopens the searcher keeping unchanged segments' readers; one whose
+    segment gained deletions must be replaced, not kept (Whoosh's refresh() keeps it)."""
+    with Library.open(project_path) as lib:
+        doc = lib.import_file(corpus.write(tmp_path / "a.txt", EN)).id
+        assert doc is not None
+        s, e = lib.find_quote(doc, "Mérida")
+        first = lib.add_annotation(doc, s, e, note="quokka one")
+        assert len(lib.search("note:quokka")) == 1  # the searcher is open now
+        second = lib.add_annotation(doc, s, e, note="quokka two")
+        assert {h.annotation_id for h in lib.search("note:quokka")} == {first.id, second.id}
+        lib.update_annotation(second.id, note="wombat")  # a deletion in an older segment, and an addition
+        assert {h.annotation_id for h in lib.search("note:quokka")} == {first.id}
+        assert {h.annotation_id for h in lib.search("note:wombat")} == {second.id}
+        snap = lib.delete_annotation(first.id)
+        assert lib.search("note:quokka") == []
+        lib.restore_annotation(snap)
+        assert len(lib.search("note:quokka")) == 1
+        assert lib.check() == []

@@ -173,3 +173,25 @@ def test_segments_come_out_about_equal_when_the_text_size_is_known(tmp_path: Pat
     sizes = [s.doc_count_all() for s in even]
     assert count == len(recs) and len(sizes) == 3
     assert max(sizes) < 1.25 * min(sizes)
+
+
+def test_a_commit_keeps_the_readers_of_unchanged_segments(tmp_path: Path) -> None:
+    from storage.index import SearchIndex
+
+    recs = records(300, seed=21)
+    index = SearchIndex(tmp_path / "ix")
+    index.apply(add=recs[:250])
+    assert index.search("merida").hits
+
+    def readers() -> list[Any]:
+        return [r for r, _ in index._searcher_now().reader().leaf_readers()]
+
+    before = readers()
+    index.apply(add=recs[250:260])  # a new small segment
+    after = readers()
+    assert len(after) == len(before) + 1 and after[0] is before[0]
+    gone = next(r for r in recs[:250] if r["kind"] == "annotation")
+    index.apply(delete_annotations=[int(gone["ann"])])  # a deletion in the first segment
+    assert readers()[0] is not before[0]
+    assert gone["key"] not in set(index.keys())
+    index.close()
