@@ -219,7 +219,7 @@ def _check_alive(workers: list[Any], finished: set[int], heard: bool) -> None:
 def _worker(project_path: str, folder: str, share: Share, part: int, messages: Any) -> None:
     """Runs in a spawned process: build this share's segments and send them back."""
     try:
-        project = ProjectFile.open(Path(project_path), create=False)
+        project = ProjectFile.open_current(Path(project_path))
         ix = windex.open_dir(folder)
         try:
             with project.session() as s:
