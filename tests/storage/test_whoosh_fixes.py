@@ -1,4 +1,5 @@
-"""The cached-negative fix must not change what the index returns or how it scores."""
+"""The fixes in whoosh_fixes must not change what the index returns, how it scores, or
+which terms a fuzzy walk finds."""
 
 from __future__ import annotations
 
@@ -34,3 +35,35 @@ def test_scores_identical_with_and_without_the_fix(tmp_path: Path) -> None:
     finally:
         whoosh_fixes.apply()
     assert with_fix == without and with_fix
+
+
+def test_term_table_searches_identical_with_and_without_the_fix(tmp_path: Path) -> None:
+    from whoosh import index as windex
+
+    from storage.index.bulk import build_segments, commit_segments
+    from storage.index.schema import build_schema
+    from tests.storage.test_bulk_writer import records
+
+    ix = windex.create_in(str(tmp_path), build_schema())
+    segments, _ = build_segments(ix, records(300, seed=9))
+    commit_segments(ix, segments)
+    with ix.reader() as reader:
+        table = reader._terms._tindex  # the segment's sorted term table
+        keys = [table.key_at(pos) for pos in (table._get_pos(table.indexbase + i * table.indexsize)
+                                              for i in range(table.indexlen))]
+        assert len(keys) > 500 and keys == sorted(keys)
+        probes = [b"", b"\x00", b"\xff\xff", *keys, *(k + b"\x00" for k in keys), *(k[:-1] for k in keys if k)]
+        for _ in range(2):  # the second time from the cache
+            fixed = [table.closest_key_pos(k) for k in probes]
+            plain = [whoosh_fixes._original_closest(table, k) for k in probes]
+            assert fixed == plain
+        assert table._probe_keys and len(table._probe_keys) < 2**whoosh_fixes._CACHED_LEVELS
+        words = ["merda", "merida", "fundng", "cartel", "lavdo", "dinero", "x", "zzzz"]
+        cases = [(w, d, p) for w in words for d in (1, 2) for p in (0, 1)]
+        fixed_walks = [sorted(reader.terms_within("text_en", w, d, p)) for w, d, p in cases * 2]
+        whoosh_fixes.revert()
+        try:
+            plain_walks = [sorted(reader.terms_within("text_en", w, d, p)) for w, d, p in cases * 2]
+        finally:
+            whoosh_fixes.apply()
+        assert fixed_walks == plain_walks and "merida" in fixed_walks[0]
