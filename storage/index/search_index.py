@@ -18,7 +18,7 @@ from typing import Any
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.codec.base import Segment
-from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh.collectors import TimeLimit, TimeLimitCollector, TopCollector
 from whoosh.searching import Searcher
 
 from storage.index.bulk import build_segments, commit_segments
@@ -31,6 +31,10 @@ from storage.index.snippets import locate
 STATE_FILE = "dossier-index.json"
 MERGE_AFTER = 12  # segments
 BULK_MIN = 200  # records in one batch from which the bulk writer is faster
+# Matches between the collector's attempts to prune the query tree against its current
+# lowest top score (Whoosh: 10). Each attempt walks the whole tree; with a 4-letter prefix
+# or a fuzzy term's expansions that cost more than it saved (prefix p95 223 -> 140 ms).
+REPLACE_EVERY = 40
 
 
 @dataclass(frozen=True)
@@ -290,7 +294,7 @@ class SearchIndex:
             if kind:
                 # In the query, not as a collector filter: TimeLimitCollector bypasses those.
                 query = wq.And([query, wq.ConstantScoreQuery(wq.Term("kind", kind), score=0.0)])
-            collector = searcher.collector(limit=limit)
+            collector = TopCollector(limit=limit, replace=REPLACE_EVERY)
             partial = False
             if time_limit is not None:
                 collector = TimeLimitCollector(collector, timelimit=time_limit, use_alarm=False)
