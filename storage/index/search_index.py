@@ -27,6 +27,7 @@ from storage.index.phrase import adjacent_phrases
 from storage.index.query import MAX_EXPANSION, Parser, bound_expansions
 from storage.index.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema
 from storage.index.snippets import locate
+from storage.index.term_union import top_hits
 
 STATE_FILE = "dossier-index.json"
 MERGE_AFTER = 12  # segments
@@ -291,24 +292,29 @@ class SearchIndex:
             searcher = self._searcher_now()
             query, literal = self._parser.parse(text)
             query = adjacent_phrases(bound_expansions(query, searcher, expansions))
-            if kind:
-                # In the query, not as a collector filter: TimeLimitCollector bypasses those.
-                query = wq.And([query, wq.ConstantScoreQuery(wq.Term("kind", kind), score=0.0)])
-            collector = TopCollector(limit=limit, replace=REPLACE_EVERY)
-            partial = False
-            if time_limit is not None:
-                collector = TimeLimitCollector(collector, timelimit=time_limit, use_alarm=False)
-            try:
-                searcher.search_with_collector(query, collector)
-            except TimeLimit:
-                partial = True
-            results = collector.results()
             words = {(f, t) for f, t in query.iter_all_terms() if f in TEXT_FIELDS or f == "pre"}
-            hits = [self._hit(r, snippets, words) for r in results]
+            only = wq.Term("kind", kind) if kind else None
+            partial = False
+            top = top_hits(searcher, query, limit, only)  # None: not an OR of plain terms
+            if top is None:
+                if only is not None:
+                    # In the query, not as a collector filter: TimeLimitCollector bypasses those.
+                    # Whoosh scores a constant 0 as 1 (and its Require trips an assertion when
+                    # skipping); 1e-300 adds nothing to any real score.
+                    query = wq.And([query, wq.ConstantScoreQuery(only, score=1e-300)])
+                collector = TopCollector(limit=limit, replace=REPLACE_EVERY)
+                if time_limit is not None:
+                    collector = TimeLimitCollector(collector, timelimit=time_limit, use_alarm=False)
+                try:
+                    searcher.search_with_collector(query, collector)
+                except TimeLimit:
+                    partial = True
+                top = [(r.score, r.docnum) for r in collector.results()]
+            hits = [self._hit(searcher.stored_fields(d), score, snippets, words) for score, d in top]
         return SearchOutcome(hits, literal, partial)
 
-    def _hit(self, result: Any, snippets: bool, words: set[tuple[str, Any]]) -> IndexHit:
-        fields = result.fields()
+    def _hit(self, fields: dict[str, Any], score: float | None, snippets: bool,
+             words: set[tuple[str, Any]]) -> IndexHit:
         body: str = fields.get("body") or ""
         start = int(fields["start"])
         if snippets:
@@ -322,7 +328,7 @@ class SearchIndex:
             doc_title=fields.get("doc") or "",
             start=start + matches[0][0] if matches else start,
             end=start + matches[0][1] if matches else int(fields["end"]),
-            score=round(float(result.score or 0.0), 4),
+            score=round(float(score or 0.0), 4),
             snippet=snippet,
             matches=tuple((start + a, start + b) for a, b in matches),
             annotation_id=fields.get("annotation_id"),

@@ -33,23 +33,23 @@ _MISSING = object()
 _original = whoosh3.W3PerDocReader._cached_reader
 
 
-class _LengthsInMemory:
+class LengthsInMemory:
     """A lengths column (one unsigned byte per document) held as bytes."""
 
     def __init__(self, reader: Any) -> None:
         count = reader._count
-        self._bytes = reader._dbfile.get(reader._basepos, count) if count else b""
+        self.data = reader._dbfile.get(reader._basepos, count) if count else b""
         self._default = reader._default
 
     def __getitem__(self, docnum: int) -> int:
-        data = self._bytes
+        data = self.data
         return data[docnum] if docnum < len(data) else self._default
 
     def __iter__(self) -> Any:
-        return iter(self._bytes)
+        return iter(self.data)
 
     def __len__(self) -> int:
-        return len(self._bytes)
+        return len(self.data)
 
 
 def _cached_reader(self: Any, fieldname: str, column: Any) -> Any:
@@ -58,7 +58,7 @@ def _cached_reader(self: Any, fieldname: str, column: Any) -> Any:
         return cached
     reader = _original(self, fieldname, column)
     if reader is not None and column is whoosh3.LENGTHS_COLUMN:
-        reader = _LengthsInMemory(reader)
+        reader = LengthsInMemory(reader)
     self._readers[fieldname] = reader
     return reader
 

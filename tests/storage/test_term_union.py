@@ -1,0 +1,110 @@
+"""Top hits for an OR of plain terms, scored in bulk, are Whoosh's own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh import query as wq
+
+from storage.index import SearchIndex
+from storage.index.phrase import adjacent_phrases
+from storage.index.query import bound_expansions
+from storage.index.term_union import top_hits
+from tests.storage.test_bulk_writer import records
+
+# Words, 4-letter prefixes, longer prefixes and fuzzy terms (ORs of their expansions), OR.
+QUERIES = ["merida", "the", "Méri*", "merid*", "lavdo~1/1", "fundng~", "Peña OR año", "de OR la OR lavado",
+           "note:dinero"]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Big bulk-written segments, then small ones from single edits, then deletions."""
+    ix = SearchIndex(tmp_path_factory.mktemp("ix"))
+    recs = records(900, seed=31)
+    ix.apply(add=recs[:600])  # bulk writer
+    for n in range(600, 900, 60):
+        ix.apply(add=recs[n : n + 60])  # Whoosh's writer: small segments
+    ix.apply(delete_docs=[3, 50, 210], delete_annotations=[int(r["ann"]) for r in recs[::97] if "ann" in r])
+    yield ix
+    ix.close()
+
+
+def whoosh_ranking(searcher: Any, query: wq.Query) -> list[tuple[float, int]]:
+    found = [(hit.score, hit.docnum) for hit in searcher.search(query, limit=None)]
+    return sorted(found, key=lambda sd: (-sd[0], sd[1]))
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_top_hits_equal_whoosh_ranking(index: Any, text: str) -> None:
+    searcher = index._searcher_now()
+    assert len(searcher.leaf_searchers()) > 3
+    query, _ = index._parser.parse(text)
+    query = adjacent_phrases(bound_expansions(query, searcher))
+    expected = whoosh_ranking(searcher, query)
+    assert expected, text
+    for limit in (1, 5, 20, 1000):
+        got = top_hits(searcher, query, limit)
+        assert got == expected[:limit], (text, limit)
+    for kind in ("passage", "annotation"):
+        only = wq.Term("kind", kind)
+        filtered = whoosh_ranking(searcher, wq.Require(query, only))
+        assert top_hits(searcher, query, 10, only) == filtered[:10], (text, kind)
+
+
+@pytest.mark.parametrize("text", ['"de la"', "merida -dinero", "merida dinero", "merida^2", "published:2016",
+                                  "tag:drugs", "color:red merida"])
+def test_other_query_shapes_are_left_to_whoosh(index: Any, text: str) -> None:
+    searcher = index._searcher_now()
+    query, _ = index._parser.parse(text)
+    assert top_hits(searcher, adjacent_phrases(bound_expansions(query, searcher)), 10) is None
+    assert index.search(text, limit=10).hits or text in ("merida -dinero", "published:2016", "merida dinero")
+
+
+def test_search_results_carry_the_bulk_scores(index: Any) -> None:
+    searcher = index._searcher_now()
+    query, _ = index._parser.parse("merida")
+    expected = whoosh_ranking(searcher, query)[:7]
+    hits = index.search("merida", limit=7).hits
+    assert [h.score for h in hits] == [round(s, 4) for s, _ in expected]
+    assert [searcher.stored_fields(d)["doc_id"] for _, d in expected] == [h.doc_id for h in hits]
+
+
+def test_segments_over_5000_documents_add_up_as_whoosh_does(tmp_path: Path) -> None:
+    """Whoosh joins an OR's terms as a weighted tree of unions in segments of more than
+    5,000 documents and as an array in smaller ones; both orders of adding must hold."""
+    import random
+
+    from whoosh import index as windex
+
+    from storage.index.bulk import build_segments, commit_segments
+    from storage.index.schema import build_schema
+
+    rng = random.Random(5)
+    words = ["merida", "meridian", "merit", "mérida", "funding", "fund", "lavado", "dinero", "the", "de"]
+    recs = []
+    for n in range(5200):
+        body = " ".join(rng.choice(words) for _ in range(rng.randint(1, 12)))
+        recs.append({"key": f"p:{n}:0", "kind": "passage", "pdoc": str(n), "doc_id": n, "start": 0,
+                     "end": len(body), "body": body, "lang": "en", "text_en": body, "pre": body})
+    ix = windex.create_in(str(tmp_path), build_schema())
+    segments, _ = build_segments(ix, recs)
+    commit_segments(ix, segments)
+    with ix.searcher() as searcher:
+        assert searcher.doc_count_all() > 5000
+        for q in (wq.Or([wq.Term("text_en", w) for w in ("merida", "merit", "fund", "de")]),
+                  wq.Or([wq.Term("pre", "meri"), wq.Term("text_en", "the"), wq.Term("text_en", "dinero")])):
+            expected = whoosh_ranking(searcher, q)
+            assert len(expected) > 1000
+            assert top_hits(searcher, q, 50) == expected[:50]
+
+
+def test_a_kind_filter_leaves_scores_as_they_are_on_both_paths(index: Any) -> None:
+    plain = [h for h in index.search("merida", limit=5000).hits if h.kind == "passage"]
+    fast = index.search("merida", limit=50, kind="passage").hits  # bulk path
+    slow = index.search('merida "de la"', limit=500, kind="passage").hits  # Whoosh's collector
+    assert fast and fast == plain[:50]
+    slow_plain = [h for h in index.search('merida "de la"', limit=5000).hits if h.kind == "passage"]
+    assert slow and slow == slow_plain[: len(slow)]  # same scores: no constant added
