@@ -295,8 +295,10 @@ class SearchIndex:
             words = {(f, t) for f, t in query.iter_all_terms() if f in TEXT_FIELDS or f == "pre"}
             only = wq.Term("kind", kind) if kind else None
             partial = False
-            top = top_hits(searcher, query, limit, only)  # None: not an OR of plain terms
-            if top is None:
+            fast = top_hits(searcher, query, limit, only, time_limit)  # None: not an OR of plain terms
+            if fast is not None:
+                top, partial = fast
+            else:
                 if only is not None:
                     # In the query, not as a collector filter: TimeLimitCollector bypasses those.
                     # Whoosh scores a constant 0 as 1 (and its Require trips an assertion when

@@ -14,6 +14,7 @@ other query shape, weighting or boost goes to Whoosh's own collector.
 from __future__ import annotations
 
 import heapq
+import time
 import zlib
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
@@ -39,22 +40,29 @@ class _NotPlain(Exception):
     """A part of the query this module does not score; Whoosh's collector does."""
 
 
-def top_hits(searcher: Searcher, query: wq.Query, limit: int,
-             only: wq.Term | None = None) -> list[tuple[float, int]] | None:
+class _TimeUp(Exception):
+    """The time limit passed."""
+
+
+def top_hits(searcher: Searcher, query: wq.Query, limit: int, only: wq.Term | None = None,
+             time_limit: float | None = None) -> tuple[list[tuple[float, int]], bool] | None:
     """The ``limit`` best (score, docnum) pairs, best first and ties by docnum as
-    Whoosh's top collector orders them; None if the query is not an OR of plain terms.
+    Whoosh's top collector orders them, and whether ``time_limit`` (seconds) cut the
+    search short (then: the best of the segments done in time); None if the query is
+    not an OR of plain terms.
 
     ``only``: keep the documents holding this term (Require(query, only) in Whoosh).
     """
     if type(searcher.weighting) is not BM25F or not _plain(query):
         return None
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
     best: list[tuple[float, int]] = []
     try:
         for leaf, offset in searcher.leaf_searchers():
-            scores = _scores(leaf, query)
+            scores = _scores(leaf, query, deadline)
             reader = leaf.reader()
             if only is not None:
-                keep = _docnums(leaf, only)
+                keep = _docnums(leaf, only, deadline)
                 scores = {d: s for d, s in scores.items() if d in keep}
             if reader.has_deletions():
                 deleted = reader.deleted_docs_set
@@ -63,7 +71,9 @@ def top_hits(searcher: Searcher, query: wq.Query, limit: int,
             best = heapq.nlargest(limit, [*best, *((s, -(offset + d)) for d, s in scores.items())])
     except _NotPlain:
         return None
-    return [(s, -d) for s, d in best]
+    except _TimeUp:
+        return [(s, -d) for s, d in best], True
+    return [(s, -d) for s, d in best], False
 
 
 def _plain(q: wq.Query) -> bool:
@@ -74,16 +84,16 @@ def _plain(q: wq.Query) -> bool:
     return False
 
 
-def _scores(leaf: Searcher, q: wq.Query) -> _Scores:
+def _scores(leaf: Searcher, q: wq.Query, deadline: float | None) -> _Scores:
     """docnum -> score in one segment, as Whoosh's matcher for ``q`` would give them."""
     if type(q) is wq.Term:
-        return _term_scores(leaf, q)
+        return _term_scores(leaf, q, deadline)
     subs = q.subqueries
     if not subs:
         return {}
     if len(subs) == 1:
-        return _scores(leaf, subs[0])
-    parts = [_scores(leaf, s) for s in subs]
+        return _scores(leaf, subs[0], deadline)
+    parts = [_scores(leaf, s, deadline) for s in subs]
     # Or._matcher's choice: a tree of unions, or (small segments, many terms) an array
     # that adds the terms' scores in query order.
     if len(subs) < wq.Or.TOO_MANY_CLAUSES and (len(subs) == 2 or leaf.doc_count_all() > 5000):
@@ -110,7 +120,7 @@ def _weighted_union(items: list[tuple[int, _Scores]]) -> _Scores:
     return items[0][1]
 
 
-def _term_scores(leaf: Searcher, q: wq.Term) -> _Scores:
+def _term_scores(leaf: Searcher, q: wq.Term, deadline: float | None) -> _Scores:
     m = _postings(leaf, q)
     if m is None:
         return {}
@@ -120,18 +130,18 @@ def _term_scores(leaf: Searcher, q: wq.Term) -> _Scores:
         raise _NotPlain
     idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
     out: _Scores = {}
-    for ids, weights in _blocks(m):
+    for ids, weights in _blocks(m, deadline):
         # scoring.bm25 with the length Whoosh reads (every posting has a length).
         out.update(zip(ids, [idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * _LENGTH[lengths[d]] / avgfl)))
                              for d, w in zip(ids, weights, strict=True)], strict=True))
     return out
 
 
-def _docnums(leaf: Searcher, q: wq.Term) -> set[int]:
+def _docnums(leaf: Searcher, q: wq.Term, deadline: float | None) -> set[int]:
     m = _postings(leaf, q)
     out: set[int] = set()
     if m is not None:
-        for ids, _weights in _blocks(m):
+        for ids, _weights in _blocks(m, deadline):
             out.update(ids)
     return out
 
@@ -151,10 +161,12 @@ def _postings(leaf: Searcher, q: wq.Term) -> W3LeafMatcher | None:
     return m
 
 
-def _blocks(m: W3LeafMatcher) -> Iterator[tuple[list[int], Sequence[float]]]:
+def _blocks(m: W3LeafMatcher, deadline: float | None) -> Iterator[tuple[list[int], Sequence[float]]]:
     """Each block's docnums and weights, read whole (Whoosh's block format, whoosh3)."""
     postfile = m._postfile
     while True:
+        if deadline is not None and time.perf_counter() > deadline:
+            raise _TimeUp
         data = postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
         if m._compression:
             data = zlib.decompress(data)

@@ -47,11 +47,11 @@ def test_top_hits_equal_whoosh_ranking(index: Any, text: str) -> None:
     assert expected, text
     for limit in (1, 5, 20, 1000):
         got = top_hits(searcher, query, limit)
-        assert got == expected[:limit], (text, limit)
+        assert got == (expected[:limit], False), (text, limit)
     for kind in ("passage", "annotation"):
         only = wq.Term("kind", kind)
         filtered = whoosh_ranking(searcher, wq.Require(query, only))
-        assert top_hits(searcher, query, 10, only) == filtered[:10], (text, kind)
+        assert top_hits(searcher, query, 10, only) == (filtered[:10], False), (text, kind)
 
 
 @pytest.mark.parametrize("text", ['"de la"', "merida -dinero", "merida dinero", "merida^2", "published:2016",
@@ -98,7 +98,8 @@ def test_segments_over_5000_documents_add_up_as_whoosh_does(tmp_path: Path) -> N
                   wq.Or([wq.Term("pre", "meri"), wq.Term("text_en", "the"), wq.Term("text_en", "dinero")])):
             expected = whoosh_ranking(searcher, q)
             assert len(expected) > 1000
-            assert top_hits(searcher, q, 50) == expected[:50]
+            assert top_hits(searcher, q, 50) == (expected[:50], False)
+            assert top_hits(searcher, q, 50, time_limit=0.0) == ([], True)  # out of time at once
 
 
 def test_a_kind_filter_leaves_scores_as_they_are_on_both_paths(index: Any) -> None:
