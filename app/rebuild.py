@@ -56,10 +56,10 @@ def plan(s: Session, parts: int) -> tuple[list[Share], int]:
     ann_count = s.scalar(select(func.count(Annotation.id))) or 0
     total_chars = sum(c for _, c in docs)
     shares = []
-    d = a = 0
+    d = a = chars = 0  # documents, highlights and document text planned so far
     for part in range(parts):
         goal = total_chars * (part + 1) / parts
-        d0, chars = d, sum(c for _, c in docs[:d])
+        d0, chars0 = d, chars
         while d < len(docs) and (chars < goal or part == parts - 1):
             chars += docs[d][1]
             d += 1
@@ -69,7 +69,7 @@ def plan(s: Session, parts: int) -> tuple[list[Share], int]:
             (docs[d0][0], docs[d - 1][0]) if d > d0 else None,
             anns,
             (d - d0) + (a - a0),
-            sum(c for _, c in docs[d0:d]) + (_annotation_chars(s, anns) if anns else 0),
+            chars - chars0 + (_annotation_chars(s, anns) if anns else 0),
         ))
     return [sh for sh in shares if sh.units], total_chars
 
