@@ -75,7 +75,9 @@ class Indexer:
         incomplete, so the next open rebuilds it again.
         """
         with self._lock:
-            self.index.reset()
+            with self.project.session() as s:
+                frequent = rebuild.frequent_words(s)
+            self.index.reset(frequent)
             with self.project.transaction() as s:
                 s.execute(delete(IndexOutbox))
             try:

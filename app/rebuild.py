@@ -26,6 +26,8 @@ from whoosh import index as windex
 from app.errors import KnownError
 from app.index_records import RecordSource
 from storage.index.bulk import build_segments
+from storage.index.pairs import frequent_terms
+from storage.index.schema import TEXT_FIELDS
 from storage.models import Annotation, Document
 from storage.project_file import ProjectFile
 
@@ -34,6 +36,8 @@ PROCS = min(2, os.cpu_count() or 1)  # the machines we aim at have two cores
 PARALLEL_MIN_CHARS = 3_000_000  # below this, starting processes costs more than it saves
 DOC_CHUNK = 50
 ANN_CHUNK = 5000
+SAMPLE_DOCS = 150  # documents read to choose the frequent words (with as many highlights in proportion)
+SAMPLE_CHUNK = 500
 
 
 class Cancelled(Exception):
@@ -72,6 +76,25 @@ def plan(s: Session, parts: int) -> tuple[list[Share], int]:
             chars - chars0 + (_annotation_chars(s, anns) if anns else 0),
         ))
     return [sh for sh in shares if sh.units], total_chars
+
+
+def frequent_words(s: Session) -> dict[str, dict[str, float]]:
+    """Each text field's frequent terms, measured on an even sample of the documents and
+    highlights, for the index's word pairs (about a third of a second at most)."""
+    doc_ids = list(s.scalars(select(Document.id).order_by(Document.id)))
+    ann_ids = list(s.scalars(select(Annotation.id).order_by(Annotation.id)))
+    share = min(1.0, SAMPLE_DOCS / max(1, len(doc_ids)))
+    source = RecordSource(s)
+    samples: dict[str, list[str]] = {field: [] for field in TEXT_FIELDS}
+    for ids, read, column in ((doc_ids, source.documents, Document.id),
+                              (ann_ids, source.annotations, Annotation.id)):
+        picked = ids[:: max(1, round(1 / share))]
+        for i in range(0, len(picked), SAMPLE_CHUNK):  # few enough to look tags up by id
+            for record in read(column.in_(picked[i : i + SAMPLE_CHUNK])):
+                for field in TEXT_FIELDS:
+                    if record.get(field):
+                        samples[field].append(record[field])
+    return frequent_terms(samples)
 
 
 def _id_range(s: Session, first: int, end: int) -> tuple[int, int]:

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import Stemmer
 from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
+    Filter,
     LowercaseFilter,
     NgramFilter,
     RegexTokenizer,
     StemFilter,
+    Token,
 )
 from whoosh.support.charset import accent_map
 
@@ -56,6 +59,68 @@ def stemming(lang: str) -> Analyzer:
         # writer keeps its own per word (a cache here held about 30 MB a rebuild worker).
         | StemFilter(stemfn=stem_es if lang == "es" else stem_en, cachesize=None)
     )
+
+
+# Word pairs. A phrase of two frequent words ("de la", "the committee") had to read
+# the positions of every passage holding both, tens of thousands (p95 over 350 ms
+# at 10,000 documents). So each text field has a companion holding the pairs of
+# adjacent words whose document frequencies multiply to at least MIN_PAIR (both
+# words in a passage in at least 1 of 100, by chance): such a phrase is then one
+# term. A pair of rarer words is left to the positions, which are few for it.
+MIN_PAIR = 0.01
+PAIR_JOIN = "|"  # never inside a word token, so "a|b" can only be the pair a, b
+
+
+def is_pair(first: float, second: float) -> bool:
+    """Whether two words of these document frequencies (fractions) form an indexed pair."""
+    return first * second >= MIN_PAIR and first > 0 and second > 0
+
+
+class PairFilter(Filter):
+    """Each adjacent pair of frequent words as one token ``first|second``.
+
+    ``frequent`` maps a field's frequent terms to the fraction of values holding
+    them, measured on a sample when the index is built and kept in its schema, so
+    every segment and every query uses the same pairs.
+    """
+
+    def __init__(self, frequent: Mapping[str, float] | None = None) -> None:
+        self.frequent = dict(frequent or {})
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        frequent = self.frequent
+        prev: str | None = None
+        prev_freq = 0.0
+        for t in tokens:
+            word = t.text
+            freq = frequent.get(word, 0.0)
+            if prev is not None and is_pair(prev_freq, freq):
+                t.text = prev + PAIR_JOIN + word
+                yield t
+            prev, prev_freq = word, freq
+
+
+def pairing(lang: str, frequent: Mapping[str, float] | None = None) -> Analyzer:
+    """The stemming analyzer's words, as the pairs of them that ``frequent`` names."""
+    return stemming(lang) | PairFilter(frequent)
+
+
+def pair_counts(terms: list[bytes | None], frequent: Mapping[bytes, float]) -> dict[bytes, int]:
+    """What ``PairFilter`` makes of a value whose analysed terms are ``terms`` (None: a
+    word the analyzer dropped, which the filter never sees), counted per pair."""
+    out: dict[bytes, int] = {}
+    prev: bytes | None = None
+    prev_freq = 0.0
+    join = PAIR_JOIN.encode()
+    for term in terms:
+        if term is None:
+            continue
+        freq = frequent.get(term, 0.0)
+        if prev is not None and is_pair(prev_freq, freq):
+            key = prev + join + term
+            out[key] = out.get(key, 0) + 1
+        prev, prev_freq = term, freq
+    return out
 
 
 PREFIX_LEN = 4
@@ -105,7 +170,7 @@ class WordCache:
 
     def __init__(self, tokenizer: RegexTokenizer, analyzer: Analyzer, lower: bool) -> None:
         self._findall = tokenizer.expression.findall
-        self._analyzer = analyzer
+        self.analyzer = analyzer
         self._lower = lower  # the chain lowercases first, so "Word" and "word" share an entry
         self._terms: dict[str, bytes | None] = {}
 
@@ -129,10 +194,21 @@ class WordCache:
         if key in self._terms:
             term = self._terms[key]
         else:
-            found = [t.text for t in self._analyzer(key, tokenize=False, mode="index")]
+            found = [t.text for t in self.analyzer(key, tokenize=False, mode="index")]
             term = self._terms[key] = found[0].encode("utf-8") if found else None
         self._terms[word] = term
         return term
+
+    def sequence(self, text: str) -> list[bytes | None]:
+        """The term of each word of ``text`` in order (None: the analyzer drops it)."""
+        out: list[bytes | None] = []
+        terms = self._terms
+        for word in self._findall(text):
+            term = terms.get(word, _UNKNOWN)
+            if term is _UNKNOWN:
+                term = self.term(word)
+            out.append(term)
+        return out
 
     def positions(self, text: str) -> dict[bytes, list[int]]:
         """Each term of ``text`` with the positions where it occurs (Whoosh's numbering)."""
@@ -142,6 +218,20 @@ class WordCache:
             term = terms.get(word, _UNKNOWN)
             if term is _UNKNOWN:
                 term = self.term(word)
+            if term is None:
+                continue
+            found = out.get(term)
+            if found is None:
+                out[term] = [pos]
+            else:
+                found.append(pos)
+        return out
+
+    @staticmethod
+    def positions_of(sequence: list[bytes | None]) -> dict[bytes, list[int]]:
+        """``positions`` from a ``sequence`` already made."""
+        out: dict[bytes, list[int]] = {}
+        for pos, term in enumerate(sequence):
             if term is None:
                 continue
             found = out.get(term)

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from whoosh import index as windex
+from whoosh.analysis import Analyzer, CompositeAnalyzer
 from whoosh.codec.base import Segment
 from whoosh.fields import TEXT
 from whoosh.formats import Existence, Frequency, Positions
@@ -28,7 +29,8 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from storage.index.analysis import WordCache
+from storage.index.analysis import PairFilter, WordCache, pair_counts
+from storage.index.schema import with_pairs
 
 # A segment is written out once it holds this many postings: the bound on a rebuild
 # worker's memory (about 30 bytes a posting held, terms and word caches included, on
@@ -65,6 +67,10 @@ class BulkSegmentWriter(SegmentWriter):
         self._values: dict[str, list[bytes]] = {}  # field -> values held aside (positions, keep)
         self._lengths: dict[str, array] = {}  # scorable field -> stored length by docnum (0: none)
         self._fast: dict[str, WordCache] = {}
+        self._caches: list[WordCache] = []  # one per distinct analyzer chain
+        # Pair fields: the word chain's cache and the frequent terms, UTF-8 encoded.
+        self._pairs: dict[str, tuple[WordCache, dict[bytes, float]]] = {}
+        self._sequences: dict[tuple[int, int], list[bytes | None]] = {}  # this record's, by (cache, value)
         self._mode: dict[str, str] = {}
         self._items_cache: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]] = {}
         self._single: dict[int, bytes] = {}  # the encoding of a one-position posting, by position
@@ -80,7 +86,16 @@ class BulkSegmentWriter(SegmentWriter):
                 raise ValueError(f"bulk writer cannot write field {name!r} (a field boost)")
             # TEXT fields only: their lengths count tokens (KEYWORD fields store none).
             text = isinstance(field, TEXT) and field.scorable
-            cache = WordCache.for_analyzer(field.analyzer) if text else None
+            items = getattr(field.analyzer, "items", None)
+            if text and items and isinstance(items[-1], PairFilter) and type(fmt) is Frequency:
+                words = self._cache(CompositeAnalyzer(*items[:-1]))
+                if words is not None:
+                    frequent = {t.encode("utf-8"): f for t, f in items[-1].frequent.items()}
+                    self._pairs[name] = (words, frequent)
+                    self._mode[name] = "count"
+                    self._values[name] = []
+                    continue
+            cache = self._cache(field.analyzer) if text else None
             if cache is not None and type(fmt) in (Positions, Frequency):
                 self._fast[name] = cache
                 self._mode[name] = "count" if type(fmt) is Frequency else "positions"
@@ -91,12 +106,32 @@ class BulkSegmentWriter(SegmentWriter):
             else:
                 self._mode[name] = "keep"
             self._values[name] = []
+        self._pairing = any(frequent for _words, frequent in self._pairs.values())
+
+    def _cache(self, analyzer: Analyzer) -> WordCache | None:
+        """The word cache of an analyzer chain, shared by the fields that use the chain."""
+        for cache in self._caches:
+            if cache.analyzer == analyzer:
+                return cache
+        new = WordCache.for_analyzer(analyzer)
+        if new is not None:
+            self._caches.append(new)
+        return new
+
+    def _sequence(self, cache: WordCache, text: str) -> list[bytes | None]:
+        """A value's terms, analysed once for a text field and its pair field."""
+        key = (id(cache), id(text))  # both live until the record is added
+        found = self._sequences.get(key)
+        if found is None:
+            found = self._sequences[key] = cache.sequence(text)
+        return found
 
     def add_document(self, **fields: Any) -> None:
         schema = self.schema
         docnum = self.docnum
         perdoc = self.perdocwriter
         perdoc.start_doc(docnum)
+        self._sequences.clear()
         for name in sorted(fields):
             if name.startswith("_"):
                 raise ValueError(f"bulk writer does not support {name!r} (boosts, custom stored values)")
@@ -110,7 +145,10 @@ class BulkSegmentWriter(SegmentWriter):
                 if terms is None:
                     terms = self._terms[name] = {}
                 fast = self._fast.get(name)
-                if fast is not None:
+                pairs = self._pairs.get(name)
+                if pairs is not None:
+                    length = self._add_pairs(terms, pairs, value, docnum)
+                elif fast is not None:
                     length = self._add_text(terms, fast, value, docnum,
                                             counts_only=self._mode[name] == "count", multi=self._values[name])
                 else:
@@ -134,7 +172,7 @@ class BulkSegmentWriter(SegmentWriter):
                   counts_only: bool, multi: list[bytes]) -> int:
         """Postings of one text value; returns its length in tokens."""
         length = 0
-        found = fast.positions(text)
+        found = fast.positions_of(self._sequence(fast, text)) if self._pairing else fast.positions(text)
         self.postings += len(found)
         for term, poses in found.items():
             freq = len(poses)
@@ -152,6 +190,22 @@ class BulkSegmentWriter(SegmentWriter):
                 postings.append(len(multi))
                 multi.append(_POSITIONS.encode(poses))
         return length
+
+    def _add_pairs(self, terms: dict[bytes, array], pairs: tuple[WordCache, dict[bytes, float]],
+                   text: str, docnum: int) -> int:
+        """Postings of a pair field (counts only); returns its length in pairs."""
+        words, frequent = pairs
+        if not frequent:
+            return 0
+        found = pair_counts(self._sequence(words, text), frequent)
+        self.postings += len(found)
+        for term, freq in found.items():
+            postings = terms.get(term)
+            if postings is None:
+                postings = terms[term] = array("I")
+            postings.append(docnum)
+            postings.append(freq)
+        return sum(found.values())
 
     def _add_items(self, terms: dict[bytes, array], items: Sequence[tuple[bytes, int, float, bytes]],
                    docnum: int, *, scorable: bool, mode: str, kept: list[bytes]) -> int:
@@ -287,7 +341,7 @@ def build_segments(ix: windex.Index, records: Iterable[dict[str, Any]], max_post
     writer = BulkSegmentWriter(ix)
     try:
         for record in records:
-            writer.add_document(**record)
+            writer.add_document(**with_pairs(record))
             count += 1
             chars += len(record.get("body") or "") + len(record.get("note") or "")
             if flush_due(writer.postings, postings + writer.postings, chars, expected_chars, max_postings):

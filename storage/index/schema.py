@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from storage.index.analysis import folding, prefixes, stemming
+from storage.index.analysis import PairFilter, folding, pairing, prefixes, stemming
 
 # Passage text of Spanish documents goes to text_es, everything else to text_en,
 # so each is stemmed by its own language; queries search both.
 TEXT_FIELDS = ("text_en", "text_es", "note")
-SCHEMA_VERSION = "4"  # a change rebuilds existing indexes on open
+# Each text field's frequent word pairs (analysis.PairFilter), for fast phrases.
+PAIR_FIELDS = {"text_en": "pairs_en", "text_es": "pairs_es", "note": "pairs_note"}
+_LANGS = {"text_en": "en", "text_es": "es", "note": "en"}
+SCHEMA_VERSION = "5"  # a change rebuilds existing indexes on open
+Frequent = Mapping[str, Mapping[str, float]]  # text field -> term -> fraction of values holding it
 
 
 class DAY(DATETIME):
@@ -21,7 +28,12 @@ class DAY(DATETIME):
         self.shift_step = 32
 
 
-def build_schema() -> Schema:
+def build_schema(frequent: Frequent | None = None) -> Schema:
+    """The schema; ``frequent``: each text field's frequent terms, which choose the
+    word pairs indexed (none without it)."""
+    frequent = frequent or {}
+    pairs = {pair: TEXT(analyzer=pairing(_LANGS[field], frequent.get(field)), phrase=False)
+             for field, pair in PAIR_FIELDS.items()}
     return Schema(
         key=STORED(),  # p:DOC:N or a:ID, what check() compares with the project
         ann=ID(),  # the annotation id, set on annotations only, for deleting one
@@ -44,4 +56,23 @@ def build_schema() -> Schema:
         color=KEYWORD(lowercase=True, stored=True),
         published=DAY(stored=True),
         created=DAY(stored=True),
+        **pairs,
     )
+
+
+def pair_filter(schema: Schema, field: str) -> PairFilter | None:
+    """The pair filter of a text field's companion, if it has one with frequent words."""
+    pair = PAIR_FIELDS.get(field)
+    if pair is None or pair not in schema:
+        return None
+    last = schema[pair].analyzer.items[-1]
+    return last if isinstance(last, PairFilter) and last.frequent else None
+
+
+def with_pairs(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with each text value also given to its pair field."""
+    for field, pair in PAIR_FIELDS.items():
+        value = record.get(field)
+        if value and pair not in record:
+            record = {**record, pair: value}
+    return record

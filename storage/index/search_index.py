@@ -25,7 +25,7 @@ from storage.index.bulk import build_segments, commit_segments
 from storage.index.merge import merge_in_child
 from storage.index.phrase import adjacent_phrases
 from storage.index.query import MAX_EXPANSION, Parser, bound_expansions
-from storage.index.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema
+from storage.index.schema import SCHEMA_VERSION, TEXT_FIELDS, Frequent, build_schema, with_pairs
 from storage.index.snippets import locate
 from storage.index.term_union import top_hits
 
@@ -147,11 +147,11 @@ class SearchIndex:
                 self.repair_reason = f"search index damaged ({type(exc).__name__}); rebuilding it"
         return self._create()
 
-    def _create(self) -> windex.Index:
+    def _create(self, frequent: Frequent | None = None) -> windex.Index:
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True, exist_ok=True)
         self._write_state(complete=False)
-        return windex.create_in(str(self.folder), build_schema())
+        return windex.create_in(str(self.folder), build_schema(frequent))
 
     def _state(self) -> dict[str, Any]:
         try:
@@ -170,12 +170,13 @@ class SearchIndex:
         return self.repair_reason is not None
 
     # -- writing -------------------------------------------------------------
-    def reset(self) -> None:
-        """Empty the index before a full rebuild."""
+    def reset(self, frequent: Frequent | None = None) -> None:
+        """Empty the index before a full rebuild; ``frequent``: each text field's frequent
+        terms, whose adjacent pairs the new index holds (``storage.index.pairs``)."""
         with self._lock:
             self._close_searcher()
             self._ix.close()
-            self._ix = self._create()
+            self._ix = self._create(frequent)
             self._parser = Parser(self._ix.schema)
 
     def finish_rebuild(self) -> None:
@@ -205,7 +206,7 @@ class SearchIndex:
             for ann_id in delete_annotations:
                 writer.delete_by_term("ann", str(ann_id))
             for record in records:
-                writer.add_document(**record)
+                writer.add_document(**with_pairs(record))
         except BaseException:
             writer.cancel()
             raise
@@ -291,8 +292,10 @@ class SearchIndex:
         with self._lock:
             searcher = self._searcher_now()
             query, literal = self._parser.parse(text)
-            query = adjacent_phrases(bound_expansions(query, searcher, expansions))
+            query = bound_expansions(query, searcher, expansions)
+            # The words to mark, taken before a phrase may become a term of word pairs.
             words = {(f, t) for f, t in query.iter_all_terms() if f in TEXT_FIELDS or f == "pre"}
+            query = adjacent_phrases(query, searcher.schema)
             only = wq.Term("kind", kind) if kind else None
             partial = False
             fast = top_hits(searcher, query, limit, only, time_limit)  # None: not an OR of plain terms

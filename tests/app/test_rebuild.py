@@ -10,6 +10,8 @@ from sqlalchemy import select
 from app import rebuild
 from app.errors import KnownError
 from app.library import Library
+from storage.index import pairs
+from storage.index.schema import pair_filter
 from storage.models import Annotation
 from tests import corpus
 
@@ -121,3 +123,28 @@ def test_rebuild_falls_back_to_one_process_when_workers_cannot_start(
     monkeypatch.undo()
     assert used == ["here"]
     assert filled.search("Merida") and filled.check() == []
+
+
+PHRASES = ['"port of entry"', '"the cartels"', '"lavaban dinero"', '"were found laundering"', '"of the"',
+           '"for the"', '"paragraph 3"']
+
+
+def phrase_hits(lib: Library) -> dict[str, list[tuple[str, int, tuple[tuple[int, int], ...]]]]:
+    return {q: sorted((h.kind, h.doc_id, h.matches) for h in lib.search(q, limit=500)) for q in PHRASES}
+
+
+def test_rebuild_indexes_frequent_word_pairs_and_phrases_find_the_same(
+        filled: Library, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    expected = phrase_hits(filled)  # written as the project grew: no pairs yet
+    assert pair_filter(filled._index.whoosh.schema, "text_en") is None
+    assert all(expected[q] for q in PHRASES if q != '"of the"')
+    monkeypatch.setattr(pairs, "MIN_SAMPLE", 10)  # a small project's sample is enough here
+    filled.reindex(procs=1)
+    frequent = pair_filter(filled._index.whoosh.schema, "text_en")
+    assert frequent is not None and {"the", "for", "paragraph"} <= frequent.frequent.keys()
+    assert phrase_hits(filled) == expected
+    # a document added since the rebuild is written by Whoosh's own writer, pairs included
+    doc = filled.import_file(corpus.write(tmp_path / "new.txt", "New\n\nThe cartels paid for the port.\n")).id
+    assert filled.wait_for_index(5)
+    new = [h for h in filled.search('"the cartels"', limit=500) if h.doc_id == doc]
+    assert new and "**The** **cartels**" in new[0].snippet

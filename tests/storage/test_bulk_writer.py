@@ -14,8 +14,9 @@ from whoosh.reading import IndexReader
 
 from storage.index.analysis import WordCache, folding, prefixes, stemming
 from storage.index.bulk import build_segments, commit_segments
+from storage.index.pairs import frequent_terms
 from storage.index.query import Parser, bound_expansions
-from storage.index.schema import build_schema
+from storage.index.schema import PAIR_FIELDS, build_schema, with_pairs
 
 WORDS = [
     "Mérida", "MÉRIDA", "merida", "résumés", "Peña", "laundering", "laundered", "cárteles", "tráfico",
@@ -75,24 +76,30 @@ def assert_same_index(a: IndexReader, b: IndexReader) -> None:
         assert postings(a, field, term) == postings(b, field, term), (field, term)
         assert term_stats(a, field, term) == term_stats(b, field, term), (field, term)
     assert list(a.all_stored_fields()) == list(b.all_stored_fields())
-    for field in ("text_en", "text_es", "note", "doc", "pre"):
+    for field in ("text_en", "text_es", "note", "doc", "pre", *PAIR_FIELDS.values()):
         assert a.field_length(field) == b.field_length(field)
         for doc in range(a.doc_count_all()):
             assert a.doc_field_length(doc, field) == b.doc_field_length(doc, field)
 
 
+def frequent_in(recs: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    return frequent_terms({f: [r[f] for r in recs if r.get(f)] for f in PAIR_FIELDS})
+
+
 @pytest.mark.parametrize("max_postings", [10**9, 700])
 def test_bulk_index_equals_whoosh_segment_writer(tmp_path: Path, max_postings: int) -> None:
     recs = records(300)
+    frequent = frequent_in(recs)
+    assert frequent["text_en"] and frequent["text_es"]  # so that there are pairs to compare
     (tmp_path / "std").mkdir()
     (tmp_path / "bulk").mkdir()
-    std = windex.create_in(str(tmp_path / "std"), build_schema())
+    std = windex.create_in(str(tmp_path / "std"), build_schema(frequent))
     writer = std.writer()
     for r in recs:
-        writer.add_document(**r)
+        writer.add_document(**with_pairs(r))
     writer.commit()
 
-    bulk = windex.create_in(str(tmp_path / "bulk"), build_schema())
+    bulk = windex.create_in(str(tmp_path / "bulk"), build_schema(frequent))
     segments, count = build_segments(bulk, recs, max_postings=max_postings)
     commit_segments(bulk, segments)
     assert count == len(recs)
@@ -101,6 +108,7 @@ def test_bulk_index_equals_whoosh_segment_writer(tmp_path: Path, max_postings: i
     with std.searcher() as s1, windex.open_dir(str(tmp_path / "bulk")).searcher() as s2:
         if len(segments) == 1:
             assert_same_index(s1.reader(), s2.reader())
+            assert any(f == "pairs_es" for f, _t in s2.reader().all_terms())
         for q in ("merida", "laundered", "tráfico", '"de la"', "tag:drugs", "note:dinero", "pre:laun",
                   "published:[2016 TO 2018]", "created:>2026-06-01", "color:red"):
             query, literal = Parser(std.schema).parse(q)
