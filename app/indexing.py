@@ -112,6 +112,7 @@ class BackgroundIndexer(threading.Thread):
         index = self.indexer.index
         index.merge_inline = False
         merge_failed = False  # don't retry a failed merge before the next write
+        self._warm()
         while not self._stopping:
             idle = IDLE_MERGE_S if index.merge_due and not merge_failed else None
             woke = self._wake.wait(timeout=idle)
@@ -123,6 +124,7 @@ class BackgroundIndexer(threading.Thread):
                 except Exception as exc:  # reported; the segments stay as they were
                     merge_failed = True
                     self.on_error(exc)
+                self._warm()
                 continue
             merge_failed = False
             self._wake.clear()
@@ -130,9 +132,17 @@ class BackgroundIndexer(threading.Thread):
                 self.indexer.drain()
             except Exception as exc:  # reported; the rows stay for the next try
                 self.on_error(exc)
+            self._warm()
             if not self._wake.is_set():
                 self._idle.set()
         self._idle.set()
+
+    def _warm(self) -> None:
+        """Bring the index's in-memory term lists up to date (fuzzy and prefix searches)."""
+        try:
+            self.indexer.index.warm()
+        except Exception as exc:  # reported; searches expand segment by segment meanwhile
+            self.on_error(exc)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         return self._idle.wait(timeout)

@@ -231,7 +231,10 @@ def main() -> None:
     one_s, one_mb = child_run(code.replace("{procs}", "1"), env)
     two_s, two_mb = child_run(code.replace("{procs}", "2"), env)
 
-    lib = Library.open(project)
+    # Opened as the window opens it: its background writer also reads the term lists
+    # that fuzzy and prefix terms expand in (SearchIndex.warm).
+    lib = Library.open(project, background_index=True)
+    assert lib.wait_for_index(120)
     folder = index_folder(lib.uuid)
     index_mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
     rng = random.Random(7)

@@ -28,6 +28,7 @@ from storage.index.query import MAX_EXPANSION, Parser, bound_expansions
 from storage.index.schema import SCHEMA_VERSION, TEXT_FIELDS, Frequent, build_schema, with_pairs
 from storage.index.snippets import locate
 from storage.index.term_union import top_hits
+from storage.index.vocabulary import Vocabulary
 
 STATE_FILE = "dossier-index.json"
 MERGE_AFTER = 12  # segments
@@ -125,6 +126,7 @@ class SearchIndex:
         self._parser = Parser(self._ix.schema)
         self._searcher: Searcher | None = None
         self._stale = False  # commits since the searcher opened
+        self._vocabulary = Vocabulary()  # terms of the fields fuzzy and prefix terms expanded in
         # Whether a commit may merge small segments itself. The window turns this off and
         # merges in a child process when idle (merge_in_child); the command line merges here.
         self.merge_inline = True
@@ -177,6 +179,7 @@ class SearchIndex:
             self._close_searcher()
             self._ix.close()
             self._ix = self._create(frequent)
+            self._vocabulary = Vocabulary()
             self._parser = Parser(self._ix.schema)
 
     def finish_rebuild(self) -> None:
@@ -273,6 +276,15 @@ class SearchIndex:
                                   reuse=_Readers(keep))
         return Searcher(reader, fromindex=self._ix)
 
+    def warm(self, fields: tuple[str, ...] = TEXT_FIELDS) -> None:
+        """Read the fields' terms into memory for fuzzy and prefix expansion, a segment at
+        a time so that a search waits for one segment's terms at most (tens of ms)."""
+        for field in fields:
+            done = False
+            while not done:
+                with self._lock:
+                    done = self._vocabulary.grow(self._searcher_now().reader(), field)
+
     def _close_searcher(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
@@ -292,7 +304,7 @@ class SearchIndex:
         with self._lock:
             searcher = self._searcher_now()
             query, literal = self._parser.parse(text)
-            query = bound_expansions(query, searcher, expansions)
+            query = bound_expansions(query, searcher, expansions, self._vocabulary)
             # The words to mark, taken before a phrase may become a term of word pairs.
             words = {(f, t) for f, t in query.iter_all_terms() if f in TEXT_FIELDS or f == "pre"}
             query = adjacent_phrases(query, searcher.schema)

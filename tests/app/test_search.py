@@ -12,6 +12,8 @@ import pytest
 from app.library import Library
 from app.paths import index_folder
 from storage.errors import KnownError
+from storage.index import query
+from storage.index.vocabulary import Vocabulary
 from tests import corpus
 
 EN = (
@@ -242,7 +244,7 @@ def test_check_reports_stale_index(project_path: Path, tmp_path: Path) -> None:
         assert lib.check() == []
 
 
-def test_background_writer(project_path: Path, tmp_path: Path) -> None:
+def test_background_writer(project_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     lib = Library.open(project_path, background_index=True)
     try:
         doc = lib.import_file(corpus.write(tmp_path / "a.txt", EN)).id
@@ -250,6 +252,15 @@ def test_background_writer(project_path: Path, tmp_path: Path) -> None:
         lib.add_annotation(doc, 0, 7, note="quokka")
         assert lib.wait_for_index(5)
         assert len(lib.search("note:quokka")) == 1
+        # the writer also keeps the term lists fuzzy and prefix terms expand in
+        monkeypatch.setattr(Vocabulary, "INLINE_DOCS", 0)  # no reading of terms during a search
+        walked: list[object] = []
+        monkeypatch.setattr(query, "_candidates", lambda *a: walked.append(a) or [])
+        lib.add_annotation(doc, 8, 12, note="wallaby")
+        assert lib.wait_for_index(5)
+        assert [h.note for h in lib.search("note:walaby~1")] == ["wallaby"]
+        assert [h.note for h in lib.search("note:quok*")] == ["quokka"]
+        assert walked == []
     finally:
         lib.close()
 
