@@ -33,6 +33,17 @@ from whoosh.util.numeric import byte_to_length
 from storage.index.whoosh_fixes import LengthsInMemory
 
 _LENGTH = [byte_to_length(b) for b in range(256)]
+# A block is the pickle (protocol 2) of (ids, weights, values); a bytes value is pickled
+# as a call of codecs.encode, so unpickling the positions of 128 postings took 100 us,
+# the ids and weights 7. Where the values tuple starts (a MARK and the first bytes
+# object's global), the pickle is cut and closed with None; no id or weight pickles
+# to these bytes. Blocks of 1 to 3 values have no MARK and are read whole.
+_VALUES = b"(c_codecs\nencode\n"
+_ROW_MIN = 64  # postings in a block from which scoring by a table of the 256 lengths pays
+
+
+class _Same(tuple[float, ...]):
+    """A block's weights when they are all equal (Whoosh stores one number for them)."""
 _Scores = dict[int, float]
 
 
@@ -67,8 +78,14 @@ def top_hits(searcher: Searcher, query: wq.Query, limit: int, only: wq.Term | No
             if reader.has_deletions():
                 deleted = reader.deleted_docs_set
                 scores = {d: s for d, s in scores.items() if d not in deleted}
-            # Keyed (score, -docnum): equal scores keep the lower docnum, as Whoosh does.
-            best = heapq.nlargest(limit, [*best, *((s, -(offset + d)) for d, s in scores.items())])
+            # Keyed (score, -docnum): equal scores keep the lower docnum, as Whoosh does. Only
+            # the documents scoring at least this segment's limit-th best can be among them
+            # (a tuple for every posting of a common word cost more than scoring it).
+            cut = heapq.nlargest(limit, scores.values())
+            if cut:
+                least = cut[-1]
+                best = heapq.nlargest(limit, [*best, *((s, -(offset + d)) for d, s in scores.items()
+                                                        if s >= least)])
     except _NotPlain:
         return None
     except _TimeUp:
@@ -129,11 +146,27 @@ def _term_scores(leaf: Searcher, q: wq.Term, deadline: float | None) -> _Scores:
     if type(scorer) is not BM25FScorer or lengths is None:
         raise _NotPlain
     idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+
+    def bm25(w: float, length: float) -> float:  # scoring.bm25, the same operations
+        return idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * length / avgfl)))
+
+    rows: dict[float, list[float]] = {}  # a weight's score for each length byte
     out: _Scores = {}
     for ids, weights in _blocks(m, deadline):
-        # scoring.bm25 with the length Whoosh reads (every posting has a length).
-        out.update(zip(ids, [idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * _LENGTH[lengths[d]] / avgfl)))
-                             for d, w in zip(ids, weights, strict=True)], strict=True))
+        # With the length Whoosh reads (every posting has one).
+        if len(ids) < _ROW_MIN:
+            out.update(zip(ids, [bm25(w, _LENGTH[lengths[d]]) for d, w in zip(ids, weights, strict=True)],
+                           strict=True))
+            continue
+        for w in set(weights):
+            if w not in rows:
+                rows[w] = [bm25(w, n) for n in _LENGTH]
+        if isinstance(weights, _Same):
+            row = rows[weights[0]]
+            out.update(zip(ids, map(row.__getitem__, map(lengths.__getitem__, ids)), strict=True))
+        else:
+            found = [rows[w][lengths[d]] for d, w in zip(ids, weights, strict=True)]
+            out.update(zip(ids, found, strict=True))
     return out
 
 
@@ -170,12 +203,15 @@ def _blocks(m: W3LeafMatcher, deadline: float | None) -> Iterator[tuple[list[int
         data = postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
         if m._compression:
             data = zlib.decompress(data)
+        cut = data.find(_VALUES)
+        if cut > 0:  # leave the values out: (ids, weights, None)
+            data = data[:cut] + b"N\x87."
         ids, weights, _values = loads(data)
         ids = list(accumulate(ids))  # delta-coded
         if weights is None:
-            weights = (1.0,) * len(ids)
+            weights = _Same((1.0,) * len(ids))
         elif isinstance(weights, float):
-            weights = (weights,) * len(ids)
+            weights = _Same((weights,) * len(ids))
         yield ids, weights
         if m._lastblock:
             return
