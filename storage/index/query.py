@@ -123,9 +123,13 @@ def bound_expansions(query: wq.Query, searcher: Searcher, limit: int = MAX_EXPAN
                          if vocabulary else None)
                 words = _candidates(q, reader, count) if found is None else list(found)
             except Exception:
-                words = []
+                words, found = [], None
             if len(words) > limit:
-                words.sort(key=lambda w: (-reader.doc_frequency(q.fieldname, w), _text(w)))
+                if found is not None and vocabulary is not None:
+                    frequency = vocabulary.frequency(q.fieldname)
+                    words.sort(key=lambda w: (-frequency[_text(w)], _text(w)))
+                else:
+                    words.sort(key=lambda w: (-reader.doc_frequency(q.fieldname, w), _text(w)))
                 words = words[:limit]
             terms = [wq.Term(q.fieldname, w, boost=q.boost) for w in words]
             return wq.Or(terms) if terms else wq.NullQuery

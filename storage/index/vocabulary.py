@@ -25,6 +25,7 @@ from whoosh.reading import IndexReader
 class _Terms:
     segments: frozenset[str]
     terms: list[str]
+    frequency: dict[str, int]  # documents holding the term in all the segments, deleted ones too
 
 
 class _Cursor:
@@ -65,7 +66,7 @@ class Vocabulary:
         if known is not None and known.segments == now:
             return known.terms
         if known is None or not known.segments <= now:
-            known = _Terms(frozenset(), [])
+            known = _Terms(frozenset(), [], {})
         new = now - known.segments
         if not build and sum(leaves[seg].doc_count_all() for seg in new) > self.INLINE_DOCS:
             return None
@@ -78,7 +79,7 @@ class Vocabulary:
             return True
         known = self._fields.get(fieldname)
         if known is None or not known.segments <= leaves.keys():
-            known = _Terms(frozenset(), [])
+            known = _Terms(frozenset(), [], {})
         missing = sorted(leaves.keys() - known.segments)
         if missing:
             self._add(reader, fieldname, known, {missing[0]: leaves[missing[0]]})
@@ -86,11 +87,19 @@ class Vocabulary:
 
     def _add(self, reader: IndexReader, fieldname: str, known: _Terms, leaves: dict[str, Any]) -> _Terms:
         field = reader.schema[fieldname]
-        words = set(known.terms)
+        frequency = dict(known.frequency)
         for leaf in leaves.values():
-            words.update(map(field.from_bytes, leaf.lexicon(fieldname)))
-        found = self._fields[fieldname] = _Terms(known.segments | leaves.keys(), sorted(words))
+            for btext, info in leaf.iter_field(fieldname):
+                word = field.from_bytes(btext)
+                frequency[word] = frequency.get(word, 0) + info.doc_frequency()
+        found = self._fields[fieldname] = _Terms(known.segments | leaves.keys(), sorted(frequency), frequency)
         return found
+
+    def frequency(self, fieldname: str) -> dict[str, int]:
+        """Each term's document frequency, as of the last ``terms`` or ``expand`` of the field
+        (the reader's ``doc_frequency`` asks every segment's term table: with a 3-letter
+        prefix's 279 expansions ranked, that was 86 ms)."""
+        return self._fields[fieldname].frequency
 
     def expand(self, q: wq.Query, reader: IndexReader, count: int, build: bool = True) -> list[str] | None:
         """At most ``count`` expansions of a fuzzy or prefix term, in term order (None:

@@ -60,6 +60,7 @@ def test_the_list_follows_commits_and_merges(tmp_path: Path) -> None:
             steps += 1
         assert steps == len(reader.leaf_readers())
         assert voc.terms(reader, "text_en", build=False) == sorted(_all_terms(reader, "text_en"))
+        assert voc.frequency("text_en") == {w: reader.doc_frequency("text_en", w) for w in _all_terms(reader, "text_en")}
 
         # a highlight's small segment: a search adds its terms itself
         ix.apply(add=[{**records(1, seed=2)[0], "key": "p:9999:0", "pdoc": "9999",
@@ -76,8 +77,13 @@ def test_the_list_follows_commits_and_merges(tmp_path: Path) -> None:
         assert len(reader.leaf_readers()) == 1
         assert voc.grow(reader, "text_en")
         assert voc.terms(reader, "text_en", build=False) == now
+        assert voc.frequency("text_en") == {w: reader.doc_frequency("text_en", w) for w in now}
     finally:
         ix.close()
+
+
+def _words(q: Any) -> list[tuple[str, str]]:
+    return [(f, t.decode() if isinstance(t, bytes) else t) for f, t in q.iter_all_terms()]
 
 
 def _all_terms(reader: Any, field: str) -> set[str]:
@@ -88,17 +94,22 @@ def test_a_warm_index_expands_from_the_list_with_the_same_hits(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     ix = several_segments(tmp_path / "ix")
     try:
-        cold = {q: [(h.doc_id, h.start, h.score) for h in ix.search(q, limit=50).hits]
-                for q in ("lavdo~1", "Méri*", "fundng~2", "note:dinro~")}
+        queries = [("lavdo~1", 24), ("Méri*", 24), ("fundng~2", 24), ("note:dinro~", 24),
+                   ("la*", 2), ("fundng~2", 2), ("de*", 1)]  # 1, 2: the most frequent expansions only
+        cold = {(q, n): [(h.doc_id, h.start, h.score) for h in ix.search(q, limit=50, expansions=n).hits]
+                for q, n in queries}
         assert all(cold.values())
         s = ix._searcher_now()
-        plain = bound_expansions(wq.FuzzyTerm("text_en", "lavdo"), s)
+        terms = [(wq.FuzzyTerm("text_en", "lavdo"), 24), (wq.Prefix("text_es", "la"), 2),
+                 (wq.Prefix("text_es", "la"), 4), (wq.Prefix("text_en", "la"), 1)]
+        plain = [_words(bound_expansions(t, s, n)) for t, n in terms]
         ix.warm()
-        assert bound_expansions(wq.FuzzyTerm("text_en", "lavdo"), s, vocabulary=ix._vocabulary) == plain
+        # the same expansions, the most frequent first, from the list's own frequencies
+        assert [_words(bound_expansions(t, s, n, ix._vocabulary)) for t, n in terms] == plain
         walked: list[Any] = []
         monkeypatch.setattr(query, "_candidates", lambda *a: walked.append(a) or [])
-        for q, hits in cold.items():
-            assert [(h.doc_id, h.start, h.score) for h in ix.search(q, limit=50).hits] == hits, q
+        for (q, n), hits in cold.items():
+            assert [(h.doc_id, h.start, h.score) for h in ix.search(q, limit=50, expansions=n).hits] == hits, q
         assert walked == []  # no segment-by-segment walk once warm
     finally:
         ix.close()
