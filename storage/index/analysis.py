@@ -252,20 +252,7 @@ class WordCache:
 
     def positions(self, text: str) -> dict[bytes, list[int]]:
         """Each term of ``text`` with the positions where it occurs (Whoosh's numbering)."""
-        out: dict[bytes, list[int]] = {}
-        terms = self._terms
-        for pos, word in enumerate(self._findall(text)):
-            term = terms.get(word, _UNKNOWN)
-            if term is _UNKNOWN:
-                term = self.term(word)
-            if term is None:
-                continue
-            found = out.get(term)
-            if found is None:
-                out[term] = [pos]
-            else:
-                found.append(pos)
-        return out
+        return self.positions_of(self.sequence(text))
 
     @staticmethod
     def positions_of(sequence: list[bytes | None]) -> dict[bytes, list[int]]:

@@ -134,7 +134,6 @@ class BulkSegmentWriter(SegmentWriter):
             else:
                 self._mode[name] = "keep"
             self._values[name] = _Held()
-        self._pairing = any(frequent for _words, frequent in self._pairs.values())
 
     def _cache(self, analyzer: Analyzer) -> WordCache | None:
         """The word cache of an analyzer chain, shared by the fields that use the chain."""
@@ -200,7 +199,7 @@ class BulkSegmentWriter(SegmentWriter):
                   counts_only: bool, multi: _Held) -> int:
         """Postings of one text value; returns its length in tokens."""
         length = 0
-        found = fast.positions_of(self._sequence(fast, text)) if self._pairing else fast.positions(text)
+        found = fast.positions_of(self._sequence(fast, text))  # the pair field reads the same sequence
         self.postings += len(found)
         for term, poses in found.items():
             freq = len(poses)
