@@ -14,11 +14,12 @@ other query shape, weighting or boost goes to Whoosh's own collector.
 from __future__ import annotations
 
 import heapq
+import operator
 import time
 import zlib
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
-from itertools import accumulate
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate, compress
 from pickle import loads
 from typing import Any
 
@@ -41,10 +42,8 @@ _LENGTH = [byte_to_length(b) for b in range(256)]
 _VALUES = b"(c_codecs\nencode\n"
 _ROW_MIN = 64  # postings in a block from which scoring by a table of the 256 lengths pays
 
-
-class _Same(tuple[float, ...]):
-    """A block's weights when they are all equal (Whoosh stores one number for them)."""
 _Scores = dict[int, float]
+_Tables = dict[tuple[str, Any], tuple[dict[float, int], list[float]]]  # term -> its score table
 
 
 class _NotPlain(Exception):
@@ -68,10 +67,24 @@ def top_hits(searcher: Searcher, query: wq.Query, limit: int, only: wq.Term | No
         return None
     deadline = None if time_limit is None else time.perf_counter() + time_limit
     best: list[tuple[float, int]] = []
+    tables: _Tables = {}
     try:
+        single = _one_term(query)
         for leaf, offset in searcher.leaf_searchers():
-            scores = _scores(leaf, query, deadline)
             reader = leaf.reader()
+            if single is not None and only is None and not reader.has_deletions():
+                # One term: its scores in lists, no dictionary of every posting.
+                ids: list[int] = []
+                found: list[float] = []
+                for block_ids, block_scores in _term_blocks(leaf, single, deadline, tables):
+                    ids.extend(block_ids)
+                    found.extend(block_scores)
+                cut = heapq.nlargest(limit, found)
+                if cut:
+                    chosen = compress(range(len(ids)), map(cut[-1].__le__, found))
+                    best = heapq.nlargest(limit, [*best, *((found[i], -(offset + ids[i])) for i in chosen)])
+                continue
+            scores = _scores(leaf, query, deadline, tables)
             if only is not None:
                 keep = _docnums(leaf, only, deadline)
                 scores = {d: s for d, s in scores.items() if d in keep}
@@ -83,9 +96,8 @@ def top_hits(searcher: Searcher, query: wq.Query, limit: int, only: wq.Term | No
             # (a tuple for every posting of a common word cost more than scoring it).
             cut = heapq.nlargest(limit, scores.values())
             if cut:
-                least = cut[-1]
-                best = heapq.nlargest(limit, [*best, *((s, -(offset + d)) for d, s in scores.items()
-                                                        if s >= least)])
+                docs = compress(scores.keys(), map(cut[-1].__le__, scores.values()))  # a C loop
+                best = heapq.nlargest(limit, [*best, *((scores[d], -(offset + d)) for d in docs)])
     except _NotPlain:
         return None
     except _TimeUp:
@@ -101,16 +113,16 @@ def _plain(q: wq.Query) -> bool:
     return False
 
 
-def _scores(leaf: Searcher, q: wq.Query, deadline: float | None) -> _Scores:
+def _scores(leaf: Searcher, q: wq.Query, deadline: float | None, tables: _Tables) -> _Scores:
     """docnum -> score in one segment, as Whoosh's matcher for ``q`` would give them."""
     if type(q) is wq.Term:
-        return _term_scores(leaf, q, deadline)
+        return _term_scores(leaf, q, deadline, tables)
     subs = q.subqueries
     if not subs:
         return {}
     if len(subs) == 1:
-        return _scores(leaf, subs[0], deadline)
-    parts = [_scores(leaf, s, deadline) for s in subs]
+        return _scores(leaf, subs[0], deadline, tables)
+    parts = [_scores(leaf, s, deadline, tables) for s in subs]
     # Or._matcher's choice: a tree of unions, or (small segments, many terms) an array
     # that adds the terms' scores in query order.
     if len(subs) < wq.Or.TOO_MANY_CLAUSES and (len(subs) == 2 or leaf.doc_count_all() > 5000):
@@ -137,10 +149,19 @@ def _weighted_union(items: list[tuple[int, _Scores]]) -> _Scores:
     return items[0][1]
 
 
-def _term_scores(leaf: Searcher, q: wq.Term, deadline: float | None) -> _Scores:
+def _term_scores(leaf: Searcher, q: wq.Term, deadline: float | None, tables: _Tables) -> _Scores:
+    out: _Scores = {}
+    for ids, scores in _term_blocks(leaf, q, deadline, tables):
+        out.update(zip(ids, scores, strict=True))
+    return out
+
+
+def _term_blocks(leaf: Searcher, q: wq.Term, deadline: float | None,
+                 tables: _Tables) -> Iterator[tuple[list[int], Iterable[float]]]:
+    """Each posting block's docnums and their scores."""
     m = _postings(leaf, q)
     if m is None:
-        return {}
+        return
     scorer = m.scorer
     lengths = _lengths(leaf, q.fieldname)
     if type(scorer) is not BM25FScorer or lengths is None:
@@ -150,24 +171,28 @@ def _term_scores(leaf: Searcher, q: wq.Term, deadline: float | None) -> _Scores:
     def bm25(w: float, length: float) -> float:  # scoring.bm25, the same operations
         return idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * length / avgfl)))
 
-    rows: dict[float, list[float]] = {}  # a weight's score for each length byte
-    out: _Scores = {}
+    # Scores for each weight seen and each length byte, one row of 256 after another:
+    # a posting's score is table[row[weight] + its length byte], looked up in C loops.
+    # One table a term for all segments: idf and average length are the whole index's.
+    row, table = tables.setdefault((q.fieldname, q.text), ({}, []))
     for ids, weights in _blocks(m, deadline):
         # With the length Whoosh reads (every posting has one).
         if len(ids) < _ROW_MIN:
-            out.update(zip(ids, [bm25(w, _LENGTH[lengths[d]]) for d, w in zip(ids, weights, strict=True)],
-                           strict=True))
+            yield ids, [bm25(w, _LENGTH[lengths[d]]) for d, w in zip(ids, weights, strict=True)]
             continue
         for w in set(weights):
-            if w not in rows:
-                rows[w] = [bm25(w, n) for n in _LENGTH]
-        if isinstance(weights, _Same):
-            row = rows[weights[0]]
-            out.update(zip(ids, map(row.__getitem__, map(lengths.__getitem__, ids)), strict=True))
-        else:
-            found = [rows[w][lengths[d]] for d, w in zip(ids, weights, strict=True)]
-            out.update(zip(ids, found, strict=True))
-    return out
+            if w not in row:
+                row[w] = len(table)
+                table.extend(bm25(w, n) for n in _LENGTH)
+        cells = map(operator.add, map(row.__getitem__, weights), map(lengths.__getitem__, ids))
+        yield ids, map(table.__getitem__, cells)
+
+
+def _one_term(q: wq.Query) -> wq.Term | None:
+    """The query's only term, if it has one (an OR of one term scores as the term)."""
+    while type(q) is wq.Or and len(q.subqueries) == 1:
+        q = q.subqueries[0]
+    return q if type(q) is wq.Term else None
 
 
 def _docnums(leaf: Searcher, q: wq.Term, deadline: float | None) -> set[int]:
@@ -209,9 +234,9 @@ def _blocks(m: W3LeafMatcher, deadline: float | None) -> Iterator[tuple[list[int
         ids, weights, _values = loads(data)
         ids = list(accumulate(ids))  # delta-coded
         if weights is None:
-            weights = _Same((1.0,) * len(ids))
+            weights = (1.0,) * len(ids)
         elif isinstance(weights, float):
-            weights = _Same((weights,) * len(ids))
+            weights = (weights,) * len(ids)
         yield ids, weights
         if m._lastblock:
             return

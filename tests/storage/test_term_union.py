@@ -16,7 +16,7 @@ from tests.storage.test_bulk_writer import records
 
 # Words, 4-letter prefixes, longer prefixes and fuzzy terms (ORs of their expansions), OR.
 QUERIES = ["merida", "the", "Méri*", "merid*", "lavdo~1/1", "fundng~", "Peña OR año", "de OR la OR lavado",
-           "note:dinero"]
+           "note:dinero", "pre:meri", "text_es:de", "text_en:the"]  # the last four: one term
 
 
 @pytest.fixture(scope="module")
