@@ -97,6 +97,8 @@ class SearchOps(LibraryCore):
         """Rebuild the index; large projects are built in ``procs`` worker processes."""
         written = self._indexer.rebuild(progress, procs=procs)
         self.index_message = None
+        if self._background is not None:
+            self._background.kick()  # it reads the new index's term lists (SearchIndex.warm)
         return written
 
     def check(self) -> list[str]:

@@ -261,6 +261,15 @@ def test_background_writer(project_path: Path, tmp_path: Path, monkeypatch: pyte
         assert [h.note for h in lib.search("note:walaby~1")] == ["wallaby"]
         assert [h.note for h in lib.search("note:quok*")] == ["quokka"]
         assert walked == []
+        lib.reindex(procs=1)  # a new index: the writer reads its term lists too, unasked
+        deadline = time.monotonic() + 5
+        while True:
+            walked.clear()
+            notes = [h.note for h in lib.search("note:walaby~1")]
+            if not walked or time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
+        assert walked == [] and notes == ["wallaby"]
     finally:
         lib.close()
 
