@@ -16,17 +16,12 @@ It leans on ``SegmentWriter`` internals, so ``pyproject.toml`` pins whoosh-reloa
 from __future__ import annotations
 
 import math
-import operator
-import pickle
-import zlib
 from array import array
 from collections.abc import Iterable, Sequence
-from functools import partial
 from typing import Any
 
 from whoosh import index as windex
 from whoosh.analysis import Analyzer, CompositeAnalyzer
-from whoosh.codec import whoosh3
 from whoosh.codec.base import Segment
 from whoosh.fields import TEXT
 from whoosh.formats import Existence, Frequency, Positions
@@ -302,8 +297,6 @@ class BulkSegmentWriter(SegmentWriter):
             held = self._values[name]
             fieldwriter.start_field(name, self.schema[name])
             postwriter = fieldwriter._postwriter
-            # Its last block too, written by finish_term: the instance's method, not the class's.
-            postwriter._write_block = partial(_write_block, postwriter)
             limit = postwriter._blocklimit
             level = postwriter._compression
             lengths = self._lengths.get(name, array("I"))
@@ -342,33 +335,6 @@ class BulkSegmentWriter(SegmentWriter):
         segment = self._finalize_segment()
         self._finish()
         return segment
-
-
-def _write_block(pw: Any, last: bool = False) -> None:
-    """W3PostingsWriter._write_block, but for the pickle: protocol 5 (Whoosh's: 2) writes a
-    bytes value as itself, not as a call of codecs.encode, about 15 times faster to read
-    back (Whoosh's reader takes any protocol); ids are delta-coded and weights minified
-    as Whoosh does, with C loops."""
-    if not pw._blockcount:
-        pw._postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC)
-    pw._terminfo.add_block(pw)
-    ids = pw._ids
-    deltas = (ids[0], *map(operator.sub, ids[1:], ids[:-1]))
-    weights = pw._weights
-    low, high = min(weights), max(weights)
-    mini = None if low == high == 1.0 else weights[0] if low == high else tuple(weights)
-    databytes = pickle.dumps((deltas, mini, pw._mini_values()), 5)
-    comp = pw._compression
-    if comp:
-        databytes = zlib.compress(databytes, comp)
-    infobytes = pickle.dumps((len(ids), ids[-1], pw._maxweight, comp, length_to_byte(pw._minlength),
-                              length_to_byte(pw._maxlength)), 2)
-    length = len(infobytes) + len(databytes)
-    pw._postfile.write_int(-length if last else length)
-    pw._postfile.write(infobytes)
-    pw._postfile.write(databytes)
-    pw._blockcount += 1
-    pw._new_block()
 
 
 def _fill_block(postwriter: Any, ids: array, weights: array, values: list[bytes], lengths: array) -> None:

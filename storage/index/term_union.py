@@ -34,12 +34,6 @@ from whoosh.util.numeric import byte_to_length
 from storage.index.whoosh_fixes import LengthsInMemory
 
 _LENGTH = [byte_to_length(b) for b in range(256)]
-# A block is the pickle (protocol 2) of (ids, weights, values); a bytes value is pickled
-# as a call of codecs.encode, so unpickling the positions of 128 postings took 100 us,
-# the ids and weights 7. Where the values tuple starts (a MARK and the first bytes
-# object's global), the pickle is cut and closed with None; no id or weight pickles
-# to these bytes. Blocks of 1 to 3 values have no MARK and are read whole.
-_VALUES = b"(c_codecs\nencode\n"
 _ROW_MIN = 64  # postings in a block from which scoring by a table of the 256 lengths pays
 
 _Scores = dict[int, float]
@@ -228,9 +222,6 @@ def _blocks(m: W3LeafMatcher, deadline: float | None) -> Iterator[tuple[list[int
         data = postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
         if m._compression:
             data = zlib.decompress(data)
-        cut = data.find(_VALUES)
-        if cut > 0:  # leave the values out: (ids, weights, None)
-            data = data[:cut] + b"N\x87."
         ids, weights, _values = loads(data)
         ids = list(accumulate(ids))  # delta-coded
         if weights is None:

@@ -4,6 +4,7 @@ which terms a fuzzy walk finds."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from storage.index import SearchIndex, whoosh_fixes
 
@@ -67,3 +68,35 @@ def test_term_table_searches_identical_with_and_without_the_fix(tmp_path: Path) 
         finally:
             whoosh_fixes.apply()
         assert fixed_walks == plain_walks and "merida" in fixed_walks[0]
+
+
+def test_blocks_written_by_whoosh_with_protocol_5_read_back_the_same(tmp_path: Path) -> None:
+    import zlib
+
+    from whoosh import index as windex
+
+    from storage.index.schema import build_schema
+    from tests.storage.test_bulk_writer import assert_same_index, records
+
+    def written(folder: Path) -> Any:
+        folder.mkdir()
+        ix = windex.create_in(str(folder), build_schema())
+        for start in (0, 150):  # two commits, then a merge of them: all Whoosh's own writer
+            w = ix.writer()
+            for r in records(300, seed=4)[start : start + 150]:
+                w.add_document(**r)
+            w.commit(merge=False)
+        ix.writer().commit(optimize=True)
+        return ix
+
+    fixed = written(tmp_path / "fixed")
+    whoosh_fixes.revert()
+    try:
+        plain = written(tmp_path / "plain")
+    finally:
+        whoosh_fixes.apply()
+    with fixed.reader() as a, plain.reader() as b:
+        assert_same_index(a, b)
+        m = a.postings("text_en", b"de")  # a frequent word: blocks of positions
+        data = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
+        assert (zlib.decompress(data) if m._compression else data)[:2] == b"\x80\x05"
