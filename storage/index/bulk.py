@@ -16,6 +16,7 @@ It leans on ``SegmentWriter`` internals, so ``pyproject.toml`` pins whoosh-reloa
 from __future__ import annotations
 
 import math
+import sys
 from array import array
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -25,12 +26,12 @@ from whoosh.analysis import Analyzer, CompositeAnalyzer
 from whoosh.codec.base import Segment
 from whoosh.fields import TEXT
 from whoosh.formats import Existence, Frequency, Positions
-from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from storage.index.analysis import PairFilter, WordCache, pair_counts
 from storage.index.schema import with_pairs
+from storage.index.term_writer import BlockValues, TermWriter
 
 # A segment is written out once it holds this many postings: the bound on a rebuild
 # worker's memory (about 30 bytes a posting held, terms and word caches included, on
@@ -39,7 +40,6 @@ from storage.index.schema import with_pairs
 # of them took 208 s, longer than the rebuild); there, each of two workers holds about
 # 5 million postings, so this makes two segments a worker, as 4 million did.
 MAX_POSTINGS = 2_500_000
-COMPRESS_MIN = 8  # postings in a block worth compressing; most rare words have one or two
 _CACHED_FIELDS = {"doc", "tag", "color", "lang", "kind", "published", "created"}
 
 # How a field's posting values are held until the segment is written. Each term's
@@ -96,8 +96,7 @@ class BulkSegmentWriter(SegmentWriter):
         self._sequences: dict[tuple[int, int], list[bytes | None]] = {}  # this record's, by (cache, value)
         self._mode: dict[str, str] = {}
         self._items_cache: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]] = {}
-        self._single: dict[int, bytes] = {}  # the encoding of a one-position posting, by position
-        self._counts: dict[int, bytes] = {}  # the encoding of a count, by count
+        self._single: list[bytes] = []  # the encoding of a one-position posting, by position
         self.postings = 0
         for name, field in self.schema.items():
             if field.separate_spelling() or field.vector or field.column_type is not None:
@@ -259,33 +258,32 @@ class BulkSegmentWriter(SegmentWriter):
             items = self._items_cache[key] = list(field.index(value))
         return items
 
-    def _block_values(self, mode: str, freqs: array, xs: array | None, held: _Held) -> list[bytes]:
-        """The encoded values of one block's postings, as SegmentWriter would have them."""
+    def _block_values(self, mode: str, field: Any, held: _Held) -> BlockValues:
+        """How a field's block values are made from its held postings, as
+        ``W3PostingsWriter`` stores them (``_mini_values``)."""
         if mode == "none":
-            return []
-        if mode == "count":
-            counts = self._counts
-            out = []
-            for f in freqs:
-                v = counts.get(f)
-                if v is None:
-                    v = counts[f] = pack_uint(f)
-                out.append(v)
-            return out
-        assert xs is not None
+            return lambda freqs, xs: None
+        if mode == "count":  # Frequency: each count as a big-endian uint, joined
+            return _big_endian
         if mode == "keep":
-            return [held[x] for x in xs]
-        single = self._single
-        out = []
-        for f, x in zip(freqs, xs, strict=True):
-            if f == 1:
-                v = single.get(x)
-                if v is None:
-                    v = single[x] = _POSITIONS.encode([x])
-            else:
-                v = held[x]
-            out.append(v)
-        return out
+            size = field.format.fixed_value_size()
+
+            def kept(freqs: array, xs: array | None) -> Any:
+                assert xs is not None
+                values = [v for v in map(held.__getitem__, xs) if v]
+                return None if size == 0 else tuple(values) if size is None or size < 0 else b"".join(values)
+            return kept
+        single = self._single  # the encoding of a lone position, by position
+
+        def positions(freqs: array, xs: array | None) -> tuple[bytes, ...]:
+            assert xs is not None
+            top = max(xs)
+            if top >= len(single):
+                single.extend(_POSITIONS.encode([p]) for p in range(len(single), top + 1))
+            if max(freqs) == 1:
+                return tuple(map(single.__getitem__, xs))
+            return tuple(single[x] if f == 1 else held[x] for f, x in zip(freqs, xs, strict=True))
+        return positions
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
@@ -293,29 +291,15 @@ class BulkSegmentWriter(SegmentWriter):
         for name in sorted(self._terms):
             terms = self._terms[name]
             mode = self._mode[name]
-            stride = _STRIDE[mode]
             held = self._values[name]
-            fieldwriter.start_field(name, self.schema[name])
+            field = self.schema[name]
+            fieldwriter.start_field(name, field)
             postwriter = fieldwriter._postwriter
-            limit = postwriter._blocklimit
-            level = postwriter._compression
-            lengths = self._lengths.get(name, array("I"))
+            out = TermWriter(fieldwriter, level=postwriter._compression, limit=postwriter._blocklimit,
+                             lengths=self._lengths.get(name, array("I")), stride=_STRIDE[mode],
+                             values=self._block_values(mode, field, held))
             for tbytes in sorted(terms):
-                flat = terms[tbytes]
-                fieldwriter.start_term(tbytes)
-                count = len(flat) // stride
-                for lo in range(0, count, limit):
-                    hi = min(lo + limit, count)
-                    a, b = lo * stride, hi * stride
-                    freqs = flat[a + 1 : b : stride]
-                    xs = flat[a + 2 : b : stride] if stride == 3 else None
-                    # Each block records its own compression: skip it where it saves little.
-                    postwriter._compression = level if hi - lo >= COMPRESS_MIN else 0
-                    _fill_block(postwriter, flat[a:b:stride], array("f", freqs),
-                                self._block_values(mode, freqs, xs, held), lengths)
-                    if hi < count:  # the last block stays buffered for finish_term
-                        postwriter._write_block()
-                fieldwriter.finish_term()
+                out.add(tbytes, terms[tbytes])
             fieldwriter.finish_field()
             del self._terms[name]  # give the memory back as we go
             held.clear()
@@ -337,17 +321,12 @@ class BulkSegmentWriter(SegmentWriter):
         return segment
 
 
-def _fill_block(postwriter: Any, ids: array, weights: array, values: list[bytes], lengths: array) -> None:
-    """Load one block into Whoosh's postings writer as ``add_posting`` would have."""
-    postwriter._ids = ids
-    postwriter._weights = weights
-    postwriter._values = [v for v in values if v]
-    top = max(weights)
-    postwriter._maxweight = top if top > 0 else 0
-    size = len(lengths)
-    found = [n for n in (lengths[d] if d < size else 0 for d in ids) if n]
-    postwriter._minlength = min(found) if found else None
-    postwriter._maxlength = max(found) if found else 0
+def _big_endian(freqs: array, xs: array | None = None) -> bytes:
+    """Counts as Frequency stores a block's values: ``pack_uint`` of each, joined."""
+    out = array("I", freqs)
+    if sys.byteorder == "little":
+        out.byteswap()
+    return out.tobytes()
 
 
 def build_segments(ix: windex.Index, records: Iterable[dict[str, Any]], max_postings: int = MAX_POSTINGS,
