@@ -4,11 +4,12 @@ Whoosh's ``SegmentWriter`` sends every value through a chain of token
 generators, pushes each posting through an external-sort pool, and reads each
 posting's field length back from disk while writing; in pure Python that held
 a rebuild to about 0.4 MB/s here. A rebuild knows more than an edit does:
-records arrive in docnum order, so each term's postings are already sorted; the
-same words recur, so each word is analysed once (``WordCache``); and whole
-blocks can be handed to Whoosh's own postings writer. The files are Whoosh's
-own: tests compare every term, posting, length and stored field with what
-``SegmentWriter`` writes for the same records.
+records arrive in docnum order; the same words recur, so each word is analysed
+once (``WordIds``); a text field's words are logged as term ids and sorted into
+postings with numpy (``TokenLog``); and each term's blocks are written whole
+(``TermWriter``). The files are Whoosh's own: tests compare every term,
+posting, length and stored field with what ``SegmentWriter`` writes for the
+same records.
 
 It leans on ``SegmentWriter`` internals, so ``pyproject.toml`` pins whoosh-reloaded.
 """
@@ -18,46 +19,46 @@ from __future__ import annotations
 import math
 import sys
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from whoosh import index as windex
 from whoosh.analysis import Analyzer, CompositeAnalyzer
+from whoosh.codec import whoosh3
 from whoosh.codec.base import Segment
 from whoosh.fields import TEXT
 from whoosh.formats import Existence, Frequency, Positions
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from storage.index.analysis import PairFilter, WordCache, pair_counts
+from storage.index.analysis import PairFilter, WordCache
 from storage.index.schema import with_pairs
 from storage.index.term_writer import BlockValues, TermWriter
+from storage.index.token_log import DROPPED, Postings, TokenLog, WordIds
 
-# A segment is written out once it holds this many postings: the bound on a rebuild
-# worker's memory (about 30 bytes a posting held, terms and word caches included, on
-# top of about 60 MB for Python and the libraries). Every segment costs each query (on
-# the 53 MB benchmark, 6 segments made term queries 3x slower than one; a Whoosh merge
-# of them took 208 s, longer than the rebuild); there, each of two workers holds about
-# 5 million postings, so this makes two segments a worker, as 4 million did.
-MAX_POSTINGS = 2_500_000
+# A segment is written out once it holds this many postings (words, for text
+# fields): the bound on a rebuild worker's memory. Every segment costs each query
+# (on the 53 MB benchmark, 6 segments made term queries 3x slower than one; a
+# Whoosh merge of them took 208 s, longer than the rebuild); there, this makes two
+# segments a worker.
+MAX_POSTINGS = 3_500_000
 _CACHED_FIELDS = {"doc", "tag", "color", "lang", "kind", "published", "created"}
 
-# How a field's posting values are held until the segment is written. Each term's
-# postings are one flat array of unsigned ints, (docnum, freq) or (docnum, freq, x):
-#   positions: x is the position when freq is 1 (most postings), else an index into
-#              the field's list of encoded positions;
+# How the postings of a field that is not a plain text field are held until the
+# segment is written. Each term's postings are one flat array of unsigned ints,
+# (docnum, freq) or (docnum, freq, x):
 #   count:     no x; the value is the count (Whoosh's Frequency format);
 #   none:      no x; the value is empty (Existence format);
 #   keep:      x indexes the field's list of values (any other format).
 # One array a term, not three containers: most terms have a posting or two, and a
 # container costs more than its postings.
 _POSITIONS = Positions()  # its encode() is the one every plain TEXT field uses
-_STRIDE = {"positions": 3, "count": 2, "none": 2, "keep": 3}
+_STRIDE = {"count": 2, "none": 2, "keep": 3}
 
 
 class _Held:
     """Encoded values held until the segment is written, in one buffer: as separate bytes
-    objects they cost 33 bytes each beyond their data (about 15 MB a rebuild worker)."""
+    objects they cost 33 bytes each beyond their data."""
 
     def __init__(self) -> None:
         self._data = bytearray()
@@ -73,10 +74,6 @@ class _Held:
     def __getitem__(self, i: int) -> bytes:
         return bytes(self._data[self._ends[i - 1] if i else 0 : self._ends[i]])
 
-    def clear(self) -> None:
-        self._data = bytearray()
-        self._ends = array("I")
-
 
 class BulkSegmentWriter(SegmentWriter):
     """Writes one new segment from records added in order; no index lock taken.
@@ -86,14 +83,14 @@ class BulkSegmentWriter(SegmentWriter):
 
     def __init__(self, ix: windex.Index) -> None:
         super().__init__(ix, _lk=False, limitmb=1)  # the pool stays unused
-        self._terms: dict[str, dict[bytes, array]] = {}
-        self._values: dict[str, _Held] = {}  # field -> values held aside (positions, keep)
-        self._lengths: dict[str, array] = {}  # scorable field -> stored length by docnum (0: none)
-        self._fast: dict[str, WordCache] = {}
-        self._caches: list[WordCache] = []  # one per distinct analyzer chain
-        # Pair fields: the word chain's cache and the frequent terms, UTF-8 encoded.
-        self._pairs: dict[str, tuple[WordCache, dict[bytes, float]]] = {}
-        self._sequences: dict[tuple[int, int], list[bytes | None]] = {}  # this record's, by (cache, value)
+        self._terms: dict[str, dict[bytes, array]] = {}  # fields without a word log
+        self._values: dict[str, _Held] = {}  # field -> values held aside (keep)
+        self._lengths: dict[str, array] = {}  # scorable field -> length byte by docnum (0: none)
+        self._logs: dict[str, TokenLog] = {}  # text and pair fields -> their words
+        self._words: dict[str, WordIds] = {}  # text and pair fields -> their chain's term ids
+        self._chains: list[WordIds] = []  # one per distinct analyzer chain
+        self._frequent: dict[str, dict[bytes, float]] = {}  # pair fields -> frequent terms
+        self._sequences: dict[tuple[int, int], list[int]] = {}  # this record's, by (chain, value)
         self._mode: dict[str, str] = {}
         self._items_cache: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]] = {}
         self._single: list[bytes] = []  # the encoding of a one-position posting, by position
@@ -110,16 +107,15 @@ class BulkSegmentWriter(SegmentWriter):
             text = isinstance(field, TEXT) and field.scorable
             items = getattr(field.analyzer, "items", None)
             if text and items and isinstance(items[-1], PairFilter) and type(fmt) is Frequency:
-                words = self._cache(CompositeAnalyzer(*items[:-1]))
+                words = self._chain(CompositeAnalyzer(*items[:-1]))
                 if words is not None:
-                    frequent = {t.encode("utf-8"): f for t, f in items[-1].frequent.items()}
-                    self._pairs[name] = (words, frequent)
-                    self._mode[name] = "count"
-                    self._values[name] = _Held()
+                    self._words[name] = words
+                    self._frequent[name] = {t.encode("utf-8"): f for t, f in items[-1].frequent.items()}
+                    self._mode[name] = "pairs"
                     continue
-            cache = self._cache(field.analyzer) if text else None
-            if cache is not None and type(fmt) in (Positions, Frequency):
-                self._fast[name] = cache
+            chain = self._chain(field.analyzer) if text else None
+            if chain is not None and type(fmt) in (Positions, Frequency):
+                self._words[name] = chain
                 self._mode[name] = "count" if type(fmt) is Frequency else "positions"
             elif type(fmt) is Existence:
                 self._mode[name] = "none"
@@ -127,24 +123,25 @@ class BulkSegmentWriter(SegmentWriter):
                 self._mode[name] = "count"
             else:
                 self._mode[name] = "keep"
-            self._values[name] = _Held()
+                self._values[name] = _Held()
 
-    def _cache(self, analyzer: Analyzer) -> WordCache | None:
-        """The word cache of an analyzer chain, shared by the fields that use the chain."""
-        for cache in self._caches:
-            if cache.analyzer == analyzer:
-                return cache
-        new = WordCache.for_analyzer(analyzer)
-        if new is not None:
-            self._caches.append(new)
-        return new
+    def _chain(self, analyzer: Analyzer) -> WordIds | None:
+        """The term ids of an analyzer chain, shared by the fields that use the chain."""
+        for chain in self._chains:
+            if chain.cache.analyzer == analyzer:
+                return chain
+        cache = WordCache.for_analyzer(analyzer)
+        if cache is None:
+            return None
+        self._chains.append(WordIds(cache))
+        return self._chains[-1]
 
-    def _sequence(self, cache: WordCache, text: str) -> list[bytes | None]:
-        """A value's terms, analysed once for a text field and its pair field."""
-        key = (id(cache), id(text))  # both live until the record is added
+    def _sequence(self, chain: WordIds, text: str) -> list[int]:
+        """A value's term ids, found once for a text field and its pair field."""
+        key = (id(chain), id(text))  # both live until the record is added
         found = self._sequences.get(key)
         if found is None:
-            found = self._sequences[key] = cache.sequence(text)
+            found = self._sequences[key] = chain.ids(text)
         return found
 
     def add_document(self, **fields: Any) -> None:
@@ -162,74 +159,47 @@ class BulkSegmentWriter(SegmentWriter):
             field = schema[name]
             length = 0
             if field.indexed:
-                terms = self._terms.get(name)
-                if terms is None:
-                    terms = self._terms[name] = {}
-                fast = self._fast.get(name)
-                pairs = self._pairs.get(name)
-                if pairs is not None:
-                    length = self._add_pairs(terms, pairs, value, docnum)
-                elif fast is not None:
-                    length = self._add_text(terms, fast, value, docnum,
-                                            counts_only=self._mode[name] == "count", multi=self._values[name])
+                words = self._words.get(name)
+                if words is not None:
+                    length = self._add_text(name, words, value, docnum)
                 else:
+                    terms = self._terms.get(name)
+                    if terms is None:
+                        terms = self._terms[name] = {}
                     length = self._add_items(terms, self._items(name, field, value), docnum,
                                              scorable=field.scorable, mode=self._mode[name],
-                                             kept=self._values[name])
+                                             kept=self._values.get(name))
                 if length:
-                    # What SegmentWriter reads back for block statistics: the length as stored.
-                    lengths = self._lengths.get(name)
-                    if lengths is None:
-                        lengths = self._lengths[name] = array("I")
-                    if len(lengths) < docnum:  # documents without this field: zeros
-                        lengths.frombytes(bytes(lengths.itemsize * (docnum - len(lengths))))
-                    lengths.append(byte_to_length(length_to_byte(length)))
+                    self._keep_length(name, docnum, length)
             perdoc.add_field(name, field, value if field.stored else None, length)
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
 
-    def _add_text(self, terms: dict[bytes, array], fast: WordCache, text: str, docnum: int, *,
-                  counts_only: bool, multi: _Held) -> int:
-        """Postings of one text value; returns its length in tokens."""
-        length = 0
-        found = fast.positions_of(self._sequence(fast, text))  # the pair field reads the same sequence
-        self.postings += len(found)
-        for term, poses in found.items():
-            freq = len(poses)
-            length += freq
-            postings = terms.get(term)
-            if postings is None:
-                postings = terms[term] = array("I")
-            postings.append(docnum)
-            postings.append(freq)
-            if counts_only:
-                continue
-            if freq == 1:
-                postings.append(poses[0])
-            else:
-                postings.append(len(multi))
-                multi.append(_POSITIONS.encode(poses))
-        return length
+    def _keep_length(self, name: str, docnum: int, length: int) -> None:
+        """What block statistics count: the length byte as stored."""
+        lengths = self._lengths.get(name)
+        if lengths is None:
+            lengths = self._lengths[name] = array("B")
+        if len(lengths) < docnum:  # documents without this field: zeros
+            lengths.frombytes(bytes(docnum - len(lengths)))
+        lengths.append(length_to_byte(length))
 
-    def _add_pairs(self, terms: dict[bytes, array], pairs: tuple[WordCache, dict[bytes, float]],
-                   text: str, docnum: int) -> int:
-        """Postings of a pair field (counts only); returns its length in pairs."""
-        words, frequent = pairs
-        if not frequent:
+    def _add_text(self, name: str, words: WordIds, text: str, docnum: int) -> int:
+        """Logs a text value's words; returns its length in tokens (0 for a pair field,
+        whose length is known when its pairs are, at the end)."""
+        ids = self._sequence(words, text)
+        log = self._logs.get(name)
+        if log is None:
+            log = self._logs[name] = TokenLog()
+        log.add(docnum, ids)
+        self.postings += len(ids)
+        if self._mode[name] == "pairs":
             return 0
-        found = pair_counts(self._sequence(words, text), frequent)
-        self.postings += len(found)
-        for term, freq in found.items():
-            postings = terms.get(term)
-            if postings is None:
-                postings = terms[term] = array("I")
-            postings.append(docnum)
-            postings.append(freq)
-        return sum(found.values())
+        return len(ids) - ids.count(DROPPED) if DROPPED in ids else len(ids)
 
     def _add_items(self, terms: dict[bytes, array], items: Sequence[tuple[bytes, int, float, bytes]],
-                   docnum: int, *, scorable: bool, mode: str, kept: _Held) -> int:
+                   docnum: int, *, scorable: bool, mode: str, kept: _Held | None) -> int:
         length = 0
         for tbytes, freq, weight, vbytes in items:
             if weight != freq:
@@ -241,7 +211,7 @@ class BulkSegmentWriter(SegmentWriter):
                 postings = terms[tbytes] = array("I")
             postings.append(docnum)
             postings.append(freq)
-            if mode == "keep":
+            if kept is not None:
                 postings.append(len(kept))
                 kept.append(vbytes)
         self.postings += len(items)
@@ -258,15 +228,16 @@ class BulkSegmentWriter(SegmentWriter):
             items = self._items_cache[key] = list(field.index(value))
         return items
 
-    def _block_values(self, mode: str, field: Any, held: _Held) -> BlockValues:
-        """How a field's block values are made from its held postings, as
-        ``W3PostingsWriter`` stores them (``_mini_values``)."""
+    def _block_values(self, name: str, mode: str, field: Any, postings: Postings | None) -> BlockValues:
+        """How a field's block values are made, as ``W3PostingsWriter`` stores them
+        (``_mini_values``)."""
         if mode == "none":
             return lambda freqs, xs: None
-        if mode == "count":  # Frequency: each count as a big-endian uint, joined
+        if mode in ("count", "pairs"):  # Frequency: each count as a big-endian uint, joined
             return _big_endian
         if mode == "keep":
             size = field.format.fixed_value_size()
+            held = self._values[name]
 
             def kept(freqs: array, xs: array | None) -> Any:
                 assert xs is not None
@@ -274,35 +245,78 @@ class BulkSegmentWriter(SegmentWriter):
                 return None if size == 0 else tuple(values) if size is None or size < 0 else b"".join(values)
             return kept
         single = self._single  # the encoding of a lone position, by position
+        encoded = postings.encoded if postings is not None else []
 
         def positions(freqs: array, xs: array | None) -> tuple[bytes, ...]:
             assert xs is not None
-            top = max(xs)
-            if top >= len(single):
-                single.extend(_POSITIONS.encode([p]) for p in range(len(single), top + 1))
             if max(freqs) == 1:
+                top = max(xs)
+                if top >= len(single):
+                    single.extend(_POSITIONS.encode([p]) for p in range(len(single), top + 1))
                 return tuple(map(single.__getitem__, xs))
-            return tuple(single[x] if f == 1 else held[x] for f, x in zip(freqs, xs, strict=True))
+            out = []
+            for f, x in zip(freqs, xs, strict=True):
+                if f > 1:
+                    out.append(encoded[x])
+                else:
+                    if x >= len(single):
+                        single.extend(_POSITIONS.encode([p]) for p in range(len(single), x + 1))
+                    out.append(single[x])
+            return tuple(out)
         return positions
 
+    def _pair_postings(self, name: str, log: TokenLog) -> Iterator[Postings]:
+        """A pair field's postings; its lengths go with the other fields' (the document
+        writer is still open)."""
+        found, docs, counts = log.pairs(self._words[name].terms, self._frequent[name])
+        perdoc = self.perdocwriter
+        column = whoosh3._lenfield(name)
+        if len(docs) and not perdoc._has_column(column):
+            perdoc._create_column(column, whoosh3.LENGTHS_COLUMN)
+        for docnum, count in zip(docs.tolist(), counts.tolist(), strict=True):
+            perdoc._get_column(column).add(docnum, length_to_byte(count))  # as add_field files it
+            perdoc._fieldlengths[name] += count
+            self._keep_length(name, docnum, count)
+        return found
+
     def _flush_segment(self) -> None:
-        self.perdocwriter.close()
         fieldwriter = self.fieldwriter
-        for name in sorted(self._terms):
-            terms = self._terms[name]
+        for name in sorted({*self._terms, *self._logs}):
             mode = self._mode[name]
-            held = self._values[name]
             field = self.schema[name]
+            log = self._logs.pop(name, None)
+            chunks = None
+            if log is not None:
+                terms = self._words[name].terms
+                chunks = self._pair_postings(name, log) if mode == "pairs" else \
+                    log.postings(terms, positions=mode == "positions")
+                del log  # its words are in the chunks now
             fieldwriter.start_field(name, field)
             postwriter = fieldwriter._postwriter
             out = TermWriter(fieldwriter, level=postwriter._compression, limit=postwriter._blocklimit,
-                             lengths=self._lengths.get(name, array("I")), stride=_STRIDE[mode],
-                             values=self._block_values(mode, field, held))
-            for tbytes in sorted(terms):
-                out.add(tbytes, terms[tbytes])
+                             lengths=self._lengths.get(name, array("B")),
+                             values=self._block_values(name, mode, field, None))
+            if chunks is not None:
+                for postings in chunks:  # a range of terms at a time
+                    out.values = self._block_values(name, mode, field, postings)
+                    starts = postings.starts
+                    xs = postings.xs
+                    for i, tbytes in enumerate(postings.terms):
+                        a, b = starts[i], starts[i + 1]
+                        out.add(tbytes, postings.docs[a:b], postings.freqs[a:b],
+                                None if xs is None else xs[a:b])
+            else:
+                flats = self._terms.pop(name)
+                stride = _STRIDE[mode]
+                for tbytes in sorted(flats):
+                    flat = flats[tbytes]
+                    xs = flat[2::stride] if stride == 3 else None
+                    out.add(tbytes, flat[0::stride], flat[1::stride], xs)
+            out.close()
             fieldwriter.finish_field()
-            del self._terms[name]  # give the memory back as we go
-            held.clear()
+            self._values.pop(name, None)  # give the memory back as we go
+        # Last: pair fields' lengths are known once their postings are.
+        self.perdocwriter.close()
         self.fieldwriter.close()
 
     def _finish(self) -> None:

@@ -10,13 +10,16 @@ from typing import Any
 import pytest
 from whoosh import index as windex
 from whoosh import query as wq
+from whoosh.formats import Positions
 from whoosh.reading import IndexReader
 
+from storage.index import token_log
 from storage.index.analysis import WordCache, folding, prefixes, stemming
-from storage.index.bulk import build_segments, commit_segments
+from storage.index.bulk import BulkSegmentWriter, build_segments, commit_segments
 from storage.index.pairs import frequent_terms
 from storage.index.query import Parser, bound_expansions
 from storage.index.schema import PAIR_FIELDS, build_schema, with_pairs
+from storage.index.token_log import TokenLog, WordIds
 
 WORDS = [
     "Mérida", "MÉRIDA", "merida", "résumés", "Peña", "laundering", "laundered", "cárteles", "tráfico",
@@ -86,8 +89,11 @@ def frequent_in(recs: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     return frequent_terms({f: [r[f] for r in recs if r.get(f)] for f in PAIR_FIELDS})
 
 
-@pytest.mark.parametrize("max_postings", [10**9, 700])
-def test_bulk_index_equals_whoosh_segment_writer(tmp_path: Path, max_postings: int) -> None:
+@pytest.mark.parametrize(("max_postings", "chunk"), [(10**9, None), (700, None), (10**9, 97)])
+def test_bulk_index_equals_whoosh_segment_writer(tmp_path: Path, max_postings: int, chunk: int | None,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    if chunk:  # postings sorted a few terms at a time
+        monkeypatch.setattr(token_log, "CHUNK_WORDS", chunk)
     recs = records(300)
     frequent = frequent_in(recs)
     assert frequent["text_en"] and frequent["text_es"]  # so that there are pairs to compare
@@ -118,17 +124,34 @@ def test_bulk_index_equals_whoosh_segment_writer(tmp_path: Path, max_postings: i
             assert h1 and sorted(h1) == sorted(h2), q
 
 
+@pytest.mark.parametrize("chunk", [None, 50])
 @pytest.mark.parametrize("analyzer", [stemming("en"), stemming("es"), prefixes()])
-def test_word_cache_gives_the_analyzers_terms_and_positions(analyzer: Any) -> None:
+def test_word_log_gives_the_analyzers_terms_and_positions(analyzer: Any, chunk: int | None,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    if chunk:
+        monkeypatch.setattr(token_log, "CHUNK_WORDS", chunk)
     cache = WordCache.for_analyzer(analyzer)
     assert cache is not None
+    words, log = WordIds(cache), TokenLog()
     rng = random.Random(11)
-    for _ in range(200):
+    expected: dict[tuple[bytes, int], list[int]] = {}  # (term, docnum) -> positions
+    for docnum in range(200):
         sample = text(rng, rng.randint(0, 60))
-        expected: dict[bytes, list[int]] = {}
+        log.add(docnum, words.ids(sample))
         for t in analyzer(sample, positions=True, mode="index"):
-            expected.setdefault(t.text.encode("utf-8"), []).append(t.pos)
-        assert cache.positions(sample) == expected, sample
+            expected.setdefault((t.text.encode("utf-8"), docnum), []).append(t.pos)
+    got: dict[tuple[bytes, int], list[int]] = {}
+    terms: list[bytes] = []
+    for found in log.postings(words.terms, positions=True):
+        assert found.xs is not None
+        terms += found.terms
+        for i, term in enumerate(found.terms):
+            for p in range(found.starts[i], found.starts[i + 1]):
+                freq, x = found.freqs[p], found.xs[p]
+                value = found.encoded[x] if freq > 1 else Positions().encode([x])
+                got[term, found.docs[p]] = Positions().decode_positions(value)
+    assert got == expected
+    assert terms == sorted(set(terms))
 
 
 def test_word_cache_refuses_chains_it_cannot_reproduce() -> None:
@@ -174,10 +197,15 @@ def test_segments_come_out_about_equal_when_the_text_size_is_known(tmp_path: Pat
     recs = records(600, seed=17)
     chars = sum(len(r.get("body") or "") + len(r.get("note") or "") for r in recs)
     ix = windex.create_in(str(tmp_path), build_schema())
-    full, _ = build_segments(ix, recs, max_postings=16_000)
+    counter = BulkSegmentWriter(ix)
+    for r in recs:
+        counter.add_document(**with_pairs(r))
+    counter.cancel()
+    limit = int(counter.postings * 0.4)  # two full segments and a rest of half their size
+    full, _ = build_segments(ix, recs, max_postings=limit)
     sizes = [s.doc_count_all() for s in full]
     assert len(sizes) == 3 and sizes[-1] < 0.6 * sizes[0]  # full ones, then a small rest
-    even, count = build_segments(ix, recs, max_postings=16_000, expected_chars=chars)
+    even, count = build_segments(ix, recs, max_postings=limit, expected_chars=chars)
     sizes = [s.doc_count_all() for s in even]
     assert count == len(recs) and len(sizes) == 3
     assert max(sizes) < 1.25 * min(sizes)
