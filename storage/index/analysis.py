@@ -38,7 +38,9 @@ _local = threading.local()  # a PyStemmer Stemmer must not be shared between thr
 def _stem(lang: str, word: str) -> str:
     stemmers = getattr(_local, "stemmers", None)
     if stemmers is None:
-        stemmers = _local.stemmers = {code: Stemmer.Stemmer(name) for code, name in _LANGUAGES.items()}
+        # No cache (PyStemmer keeps 10,000 words by default): its words stayed alive, about
+        # 4 MB a rebuild worker, and the callers that see a word often cache it themselves.
+        stemmers = _local.stemmers = {code: Stemmer.Stemmer(name, 0) for code, name in _LANGUAGES.items()}
     result: str = stemmers[lang].stemWord(word)
     return result
 
@@ -105,24 +107,6 @@ class PairFilter(Filter):
 def pairing(lang: str, frequent: Mapping[str, float] | None = None) -> Analyzer:
     """The stemming analyzer's words, as the pairs of them that ``frequent`` names."""
     return stemming(lang) | PairFilter(frequent)
-
-
-def pair_counts(terms: list[bytes | None], frequent: Mapping[bytes, float]) -> dict[bytes, int]:
-    """What ``PairFilter`` makes of a value whose analysed terms are ``terms`` (None: a
-    word the analyzer dropped, which the filter never sees), counted per pair."""
-    out: dict[bytes, int] = {}
-    prev: bytes | None = None
-    prev_freq = 0.0
-    join = PAIR_JOIN.encode()
-    for term in terms:
-        if term is None:
-            continue
-        freq = frequent.get(term, 0.0)
-        if prev is not None and is_pair(prev_freq, freq):
-            key = prev + join + term
-            out[key] = out.get(key, 0) + 1
-        prev, prev_freq = term, freq
-    return out
 
 
 PREFIX_LEN = 4
@@ -202,7 +186,7 @@ class WordCache:
     """
 
     def __init__(self, tokenizer: RegexTokenizer, analyzer: Analyzer, lower: bool) -> None:
-        self._findall = tokenizer.expression.findall
+        self.words = tokenizer.expression.findall  # the words of a text, as the tokenizer finds them
         self.analyzer = analyzer
         self._lower = lower  # the chain lowercases first, so "Word" and "word" share an entry
         self._terms: dict[str, bytes | None] = {}
@@ -224,46 +208,33 @@ class WordCache:
             return self._terms[word]
         if len(self._terms) > _CACHE_WORDS:
             self._terms.clear()
-        key = word.lower() if self._lower else word
-        if key in self._terms:
-            term = self._terms[key]
-        elif self._steps is not None:
+        key = self.key(word)
+        term = self._terms[key] if key in self._terms else self.analyse(key)
+        self._terms[key] = self._terms[word] = term
+        return term
+
+    def key(self, word: str) -> str:
+        """What the analyzer makes of a word at first: words with the same key have the same term."""
+        return word.lower() if self._lower else word
+
+    def analyse(self, key: str) -> bytes | None:
+        """The term of a word's ``key``, not cached."""
+        if self._steps is not None:
             text: str | None = key
             for step in self._steps:
                 text = step(text)  # type: ignore[arg-type]
                 if text is None:
                     break
-            term = self._terms[key] = None if text is None else text.encode("utf-8")
-        else:
-            found = [t.text for t in self.analyzer(key, tokenize=False, mode="index")]
-            term = self._terms[key] = found[0].encode("utf-8") if found else None
-        self._terms[word] = term
-        return term
+            return None if text is None else text.encode("utf-8")
+        found = [t.text for t in self.analyzer(key, tokenize=False, mode="index")]
+        return found[0].encode("utf-8") if found else None
 
     def sequence(self, text: str) -> list[bytes | None]:
         """The term of each word of ``text`` in order (None: the analyzer drops it)."""
-        words = self._findall(text)
+        words = self.words(text)
         out = list(map(self._terms.get, words, repeat(_UNKNOWN)))  # a C loop; misses are rare
         if _UNKNOWN in out:
             for i, term in enumerate(out):
                 if term is _UNKNOWN:
                     out[i] = self.term(words[i])
-        return out
-
-    def positions(self, text: str) -> dict[bytes, list[int]]:
-        """Each term of ``text`` with the positions where it occurs (Whoosh's numbering)."""
-        return self.positions_of(self.sequence(text))
-
-    @staticmethod
-    def positions_of(sequence: list[bytes | None]) -> dict[bytes, list[int]]:
-        """``positions`` from a ``sequence`` already made."""
-        out: dict[bytes, list[int]] = {}
-        for pos, term in enumerate(sequence):
-            if term is None:
-                continue
-            found = out.get(term)
-            if found is None:
-                out[term] = [pos]
-            else:
-                found.append(pos)
         return out
