@@ -186,6 +186,7 @@ class WordCache:
     """
 
     def __init__(self, tokenizer: RegexTokenizer, analyzer: Analyzer, lower: bool) -> None:
+        self.expression = tokenizer.expression
         self.words = tokenizer.expression.findall  # the words of a text, as the tokenizer finds them
         self.analyzer = analyzer
         self._lower = lower  # the chain lowercases first, so "Word" and "word" share an entry

@@ -91,6 +91,8 @@ class BulkSegmentWriter(SegmentWriter):
         self._chains: list[WordIds] = []  # one per distinct analyzer chain
         self._frequent: dict[str, dict[bytes, float]] = {}  # pair fields -> frequent terms
         self._sequences: dict[tuple[int, int], list[int]] = {}  # this record's, by (chain, value)
+        self._split: dict[tuple[int, int], list[str]] = {}  # this record's words, by (tokenizer, value)
+        self._totals: dict[str, int] = {}  # scorable field -> its lengths added up
         self._mode: dict[str, str] = {}
         self._items_cache: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]] = {}
         self._single: list[bytes] = []  # the encoding of a one-position posting, by position
@@ -137,11 +139,16 @@ class BulkSegmentWriter(SegmentWriter):
         return self._chains[-1]
 
     def _sequence(self, chain: WordIds, text: str) -> list[int]:
-        """A value's term ids, found once for a text field and its pair field."""
+        """A value's term ids, found once for a text field and its pair field; its words,
+        once for every chain with the same tokenizer (the text and prefix fields)."""
         key = (id(chain), id(text))  # both live until the record is added
         found = self._sequences.get(key)
         if found is None:
-            found = self._sequences[key] = chain.ids(text)
+            split = (id(chain.cache.expression), id(text))
+            words = self._split.get(split)
+            if words is None:
+                words = self._split[split] = chain.cache.words(text)
+            found = self._sequences[key] = chain.ids(words)
         return found
 
     def add_document(self, **fields: Any) -> None:
@@ -150,6 +157,7 @@ class BulkSegmentWriter(SegmentWriter):
         perdoc = self.perdocwriter
         perdoc.start_doc(docnum)
         self._sequences.clear()
+        self._split.clear()
         for name in sorted(fields):
             if name.startswith("_"):
                 raise ValueError(f"bulk writer does not support {name!r} (boosts, custom stored values)")
@@ -157,7 +165,6 @@ class BulkSegmentWriter(SegmentWriter):
             if value is None:
                 continue
             field = schema[name]
-            length = 0
             if field.indexed:
                 words = self._words.get(name)
                 if words is not None:
@@ -171,7 +178,8 @@ class BulkSegmentWriter(SegmentWriter):
                                              kept=self._values.get(name))
                 if length:
                     self._keep_length(name, docnum, length)
-            perdoc.add_field(name, field, value if field.stored else None, length)
+            if field.stored:  # lengths are filed for the whole segment at the end
+                perdoc.add_field(name, field, value, 0)
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
@@ -184,6 +192,7 @@ class BulkSegmentWriter(SegmentWriter):
         if len(lengths) < docnum:  # documents without this field: zeros
             lengths.frombytes(bytes(docnum - len(lengths)))
         lengths.append(length_to_byte(length))
+        self._totals[name] = self._totals.get(name, 0) + length
 
     def _add_text(self, name: str, words: WordIds, text: str, docnum: int) -> int:
         """Logs a text value's words; returns its length in tokens (0 for a pair field,
@@ -266,18 +275,26 @@ class BulkSegmentWriter(SegmentWriter):
         return positions
 
     def _pair_postings(self, name: str, log: TokenLog) -> Iterator[Postings]:
-        """A pair field's postings; its lengths go with the other fields' (the document
-        writer is still open)."""
+        """A pair field's postings; its lengths are kept with the other fields'."""
         found, docs, counts = log.pairs(self._words[name].terms, self._frequent[name])
-        perdoc = self.perdocwriter
-        column = whoosh3._lenfield(name)
-        if len(docs) and not perdoc._has_column(column):
-            perdoc._create_column(column, whoosh3.LENGTHS_COLUMN)
         for docnum, count in zip(docs.tolist(), counts.tolist(), strict=True):
-            perdoc._get_column(column).add(docnum, length_to_byte(count))  # as add_field files it
-            perdoc._fieldlengths[name] += count
             self._keep_length(name, docnum, count)
         return found
+
+    def _write_lengths(self) -> None:
+        """Each field's length column, as ``W3PerDocWriter.add_field`` writes it a document
+        at a time: a length byte a document, up to the last one with a length."""
+        perdoc = self.perdocwriter
+        for name in sorted(self._lengths):
+            data = self._lengths[name].tobytes().rstrip(b"\0")
+            if not data:
+                continue
+            column = whoosh3._lenfield(name)
+            perdoc._create_column(column, whoosh3.LENGTHS_COLUMN)
+            writer = perdoc._get_column(column)
+            writer._dbfile.write(data)
+            writer._count = len(data)
+            perdoc._fieldlengths[name] += self._totals[name]
 
     def _flush_segment(self) -> None:
         fieldwriter = self.fieldwriter
@@ -316,6 +333,7 @@ class BulkSegmentWriter(SegmentWriter):
             fieldwriter.finish_field()
             self._values.pop(name, None)  # give the memory back as we go
         # Last: pair fields' lengths are known once their postings are.
+        self._write_lengths()
         self.perdocwriter.close()
         self.fieldwriter.close()
 

@@ -42,8 +42,8 @@ class WordIds:
         self._ids: dict[str, int] = {}
         self._by_term: dict[bytes, int] = {}
 
-    def ids(self, text: str) -> list[int]:
-        words = self.cache.words(text)
+    def ids(self, words: list[str]) -> list[int]:
+        """The term id of each word (``DROPPED``: the analyzer drops it)."""
         out = list(map(self._ids.get, words, repeat(_NEW)))  # a C loop; new words are rare
         if _NEW in out:
             for i, found in enumerate(out):

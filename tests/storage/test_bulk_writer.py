@@ -137,7 +137,7 @@ def test_word_log_gives_the_analyzers_terms_and_positions(analyzer: Any, chunk: 
     expected: dict[tuple[bytes, int], list[int]] = {}  # (term, docnum) -> positions
     for docnum in range(200):
         sample = text(rng, rng.randint(0, 60))
-        log.add(docnum, words.ids(sample))
+        log.add(docnum, words.ids(cache.words(sample)))
         for t in analyzer(sample, positions=True, mode="index"):
             expected.setdefault((t.text.encode("utf-8"), docnum), []).append(t.pos)
     got: dict[tuple[bytes, int], list[int]] = {}
