@@ -37,10 +37,11 @@ from storage.index.term_writer import BlockValues, TermWriter
 from storage.index.token_log import DROPPED, Postings, TokenLog, WordIds
 
 # A segment is written out once it holds this many postings (words, for text
-# fields): the bound on a rebuild worker's memory. Every segment costs each query
-# (on the 53 MB benchmark, 6 segments made term queries 3x slower than one; a
-# Whoosh merge of them took 208 s, longer than the rebuild); there, this makes two
-# segments a worker.
+# fields): the bound on a rebuild worker's memory, about 12 bytes a word while adding
+# and 8 more while sorting, on top of about 90 MB for Python and the libraries.
+# Every segment costs each query (on the 53 MB benchmark, 6 segments made term
+# queries 3x slower than one; a Whoosh merge of them took 208 s, longer than the
+# rebuild); there, this makes four segments a worker (3.2 million made five).
 MAX_POSTINGS = 3_500_000
 _CACHED_FIELDS = {"doc", "tag", "color", "lang", "kind", "published", "created"}
 
@@ -297,6 +298,9 @@ class BulkSegmentWriter(SegmentWriter):
             perdoc._fieldlengths[name] += self._totals[name]
 
     def _flush_segment(self) -> None:
+        for chain in self._chains:
+            chain.forget_words()
+        self._items_cache.clear()
         fieldwriter = self.fieldwriter
         for name in sorted({*self._terms, *self._logs}):
             mode = self._mode[name]

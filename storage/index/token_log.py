@@ -3,8 +3,8 @@
 The bulk writer used to file each value's postings term by term as it went: a
 dictionary lookup and a few appends per posting in Python, about 4 µs each. Here
 a value costs three appends (its term ids, its docnum and its word count) and the
-postings come out of one stable sort per field when the segment is written:
-by term, then docnum, then position, as Whoosh stores them.
+postings come out of stable sorts when the segment is written, a range of terms
+at a time: by term, then docnum, then position, as Whoosh stores them.
 """
 
 from __future__ import annotations
@@ -50,6 +50,12 @@ class WordIds:
                 if found == _NEW:
                     out[i] = self._id(words[i])
         return out
+
+    def forget_words(self) -> None:
+        """Drops the word lookups (the terms stay): no more words come once a segment is
+        being written, and they are some 10 MB at the writer's busiest."""
+        self._ids = {}
+        self._by_term = {}
 
     def _id(self, word: str) -> int:
         if len(self._ids) > _CACHE_WORDS:  # words, not terms: the ids stay the same
