@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from whoosh import query as wq
 
-from storage.index import SearchIndex
+from storage.index import SearchIndex, term_union
 from storage.index.phrase import adjacent_phrases
 from storage.index.query import bound_expansions
 from storage.index.term_union import top_hits
@@ -37,8 +37,12 @@ def whoosh_ranking(searcher: Any, query: wq.Query) -> list[tuple[float, int]]:
     return sorted(found, key=lambda sd: (-sd[0], sd[1]))
 
 
+@pytest.mark.parametrize("by_numpy", [False, True])  # one-term queries scored by numpy from the first posting
 @pytest.mark.parametrize("text", QUERIES)
-def test_top_hits_equal_whoosh_ranking(index: Any, text: str) -> None:
+def test_top_hits_equal_whoosh_ranking(index: Any, text: str, by_numpy: bool,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    if by_numpy:
+        monkeypatch.setattr(term_union, "NUMPY_POSTINGS", 1)
     searcher = index._searcher_now()
     assert len(searcher.leaf_searchers()) > 3
     query, _ = index._parser.parse(text)
