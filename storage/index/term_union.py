@@ -26,8 +26,8 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.scoring import BM25F, BM25FScorer
+from whoosh.reading import TermNotFound
+from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
@@ -62,7 +62,7 @@ def top_hits(searcher: Searcher, query: wq.Query, limit: int, only: wq.Term | No
         return None
     deadline = None if time_limit is None else time.perf_counter() + time_limit
     best: list[tuple[float, int]] = []
-    tables: _Tables = {}
+    ctx = _Context(searcher)
     try:
         single = _one_term(query)
         for leaf, offset in searcher.leaf_searchers():
@@ -70,11 +70,11 @@ def top_hits(searcher: Searcher, query: wq.Query, limit: int, only: wq.Term | No
             if single is not None and only is None and not reader.has_deletions():
                 # One term: its scores in lists, no dictionary of every posting.
                 best = heapq.nlargest(limit, [*best, *_one_term_best(
-                    leaf, single, limit=limit, offset=offset, deadline=deadline, tables=tables)])
+                    leaf, single, limit=limit, offset=offset, deadline=deadline, ctx=ctx)])
                 continue
-            scores = _scores(leaf, query, deadline, tables)
+            scores = _scores(leaf, query, deadline, ctx)
             if only is not None:
-                keep = _docnums(leaf, only, deadline)
+                keep = _docnums(leaf, only, deadline, ctx)
                 scores = {d: s for d, s in scores.items() if d in keep}
             if reader.has_deletions():
                 deleted = reader.deleted_docs_set
@@ -94,10 +94,10 @@ def top_hits(searcher: Searcher, query: wq.Query, limit: int, only: wq.Term | No
 
 
 def _one_term_best(leaf: Searcher, q: wq.Term, *, limit: int, offset: int, deadline: float | None,
-                   tables: _Tables) -> Iterable[tuple[float, int]]:
+                   ctx: _Context) -> Iterable[tuple[float, int]]:
     """A one-term query's candidates in a segment, keyed (score, -docnum): the postings
     scoring at least its ``limit``-th best."""
-    m = _postings(leaf, q)
+    m = _postings(leaf, q, ctx)
     if m is None:
         return []
     ids: list[int] = []
@@ -106,8 +106,8 @@ def _one_term_best(leaf: Searcher, q: wq.Term, *, limit: int, offset: int, deadl
         ids.extend(block_ids)
         weights.extend(block_weights)
     if len(ids) >= NUMPY_POSTINGS:
-        return _numpy_best(leaf, q, m, ids, weights, limit=limit, offset=offset)
-    found = list(_scored(leaf, q, m, ids, weights, tables=tables))
+        return _numpy_best(leaf, q, ctx.scorer(q), ids, weights, limit=limit, offset=offset)
+    found = list(_scored(leaf, q, ids, weights, ctx=ctx))
     cut = heapq.nlargest(limit, found)
     if not cut:
         return []
@@ -115,21 +115,21 @@ def _one_term_best(leaf: Searcher, q: wq.Term, *, limit: int, offset: int, deadl
     return [(found[i], -(offset + ids[i])) for i in chosen]
 
 
-def _numpy_best(leaf: Searcher, q: wq.Term, m: W3LeafMatcher, ids: list[int], weights: list[float], *,
+def _numpy_best(leaf: Searcher, q: wq.Term, scorer: tuple[float, float, float, float], ids: list[int],
+                weights: list[float], *,
                 limit: int, offset: int) -> list[tuple[float, int]]:
     """``_one_term_best`` for a term in many documents, scored and cut by numpy: the
     same arithmetic as ``scoring.bm25``, element by element (IEEE doubles: the same
     scores). "suet*", in 137,000 passages, took 70 ms in lists, 45 with this."""
     import numpy as np  # 12 MB resident: imported by the first such search, not by every process
 
-    scorer = m.scorer
     stored = _lengths(leaf, q.fieldname)
-    if type(scorer) is not BM25FScorer or stored is None:
+    if stored is None:
         raise _NotPlain
     docs = np.array(ids, dtype=np.int64)
     w = np.array(weights, dtype=np.float64)
     length = np.array(_LENGTH, dtype=np.float64)[np.frombuffer(stored, dtype=np.uint8)[docs]]
-    idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    idf, avgfl, b, k1 = scorer
     scores = idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * length / avgfl)))
     if len(scores) > limit:
         cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
@@ -146,21 +146,21 @@ def _plain(q: wq.Query) -> bool:
     return False
 
 
-def _scores(leaf: Searcher, q: wq.Query, deadline: float | None, tables: _Tables) -> _Scores:
+def _scores(leaf: Searcher, q: wq.Query, deadline: float | None, ctx: _Context) -> _Scores:
     """docnum -> score in one segment, as Whoosh's matcher for ``q`` would give them."""
     if type(q) is wq.Term:
-        return _term_scores(leaf, q, deadline, tables)
+        return _term_scores(leaf, q, deadline, ctx)
     subs = q.subqueries
     if not subs:
         return {}
     if len(subs) == 1:
-        return _scores(leaf, subs[0], deadline, tables)
-    parts = [_scores(leaf, s, deadline, tables) for s in subs]
+        return _scores(leaf, subs[0], deadline, ctx)
+    parts = [_scores(leaf, s, deadline, ctx) for s in subs]
     # Or._matcher's choice: a tree of unions, or (small segments, many terms) an array
     # that adds the terms' scores in query order.
     if len(subs) < wq.Or.TOO_MANY_CLAUSES and (len(subs) == 2 or leaf.doc_count_all() > 5000):
         reader = leaf.reader()
-        return _weighted_union([(s.estimate_size(reader), p) for s, p in zip(subs, parts, strict=True)])
+        return _weighted_union([(ctx.estimate(reader, s), p) for s, p in zip(subs, parts, strict=True)])
     out: _Scores = {}
     for part in parts:
         for d, s in part.items():
@@ -174,39 +174,42 @@ def _weighted_union(items: list[tuple[int, _Scores]]) -> _Scores:
     items.sort(key=lambda item: item[0])
     while len(items) > 1:
         (wa, a), (wb, b) = items.pop(0), items.pop(0)
-        joined = dict(a)
-        for d, s in b.items():
-            joined[d] = joined[d] + s if d in joined else s
+        # Float addition commutes: copy the larger part, add the smaller in C where the
+        # parts do not meet.
+        small, big = (a, b) if len(a) < len(b) else (b, a)
+        joined = dict(big)
+        joined.update(small)
+        for d in small.keys() & big.keys():
+            joined[d] = big[d] + small[d]
         weight = wa + wb
         items.insert(bisect_right([w for w, _ in items], weight), (weight, joined))
     return items[0][1]
 
 
-def _term_scores(leaf: Searcher, q: wq.Term, deadline: float | None, tables: _Tables) -> _Scores:
+def _term_scores(leaf: Searcher, q: wq.Term, deadline: float | None, ctx: _Context) -> _Scores:
     out: _Scores = {}
-    for ids, scores in _term_blocks(leaf, q, deadline, tables):
+    for ids, scores in _term_blocks(leaf, q, deadline, ctx):
         out.update(zip(ids, scores, strict=True))
     return out
 
 
 def _term_blocks(leaf: Searcher, q: wq.Term, deadline: float | None,
-                 tables: _Tables) -> Iterator[tuple[list[int], Iterable[float]]]:
+                 ctx: _Context) -> Iterator[tuple[list[int], Iterable[float]]]:
     """Each posting block's docnums and their scores."""
-    m = _postings(leaf, q)
+    m = _postings(leaf, q, ctx)
     if m is None:
         return
     for ids, weights in _blocks(m, deadline):
-        yield ids, _scored(leaf, q, m, ids, weights, tables=tables)
+        yield ids, _scored(leaf, q, ids, weights, ctx=ctx)
 
 
-def _scored(leaf: Searcher, q: wq.Term, m: W3LeafMatcher, ids: list[int], weights: Sequence[float], *,
-            tables: _Tables) -> Iterable[float]:
+def _scored(leaf: Searcher, q: wq.Term, ids: list[int], weights: Sequence[float], *,
+            ctx: _Context) -> Iterable[float]:
     """The scores of some of a term's postings."""
-    scorer = m.scorer
+    idf, avgfl, b, k1 = ctx.scorer(q)
     lengths = _lengths(leaf, q.fieldname)
-    if type(scorer) is not BM25FScorer or lengths is None:
+    if lengths is None:
         raise _NotPlain
-    idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
 
     def bm25(w: float, length: float) -> float:  # scoring.bm25, the same operations
         return idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * length / avgfl)))
@@ -217,7 +220,7 @@ def _scored(leaf: Searcher, q: wq.Term, m: W3LeafMatcher, ids: list[int], weight
     # Scores for each weight seen and each length byte, one row of 256 after another:
     # a posting's score is table[row[weight] + its length byte], looked up in C loops.
     # One table a term for all segments: idf and average length are the whole index's.
-    row, table = tables.setdefault((q.fieldname, q.text), ({}, []))
+    row, table = ctx.tables.setdefault((q.fieldname, q.text), ({}, []))
     for w in set(weights):
         if w not in row:
             row[w] = len(table)
@@ -233,8 +236,8 @@ def _one_term(q: wq.Query) -> wq.Term | None:
     return q if type(q) is wq.Term else None
 
 
-def _docnums(leaf: Searcher, q: wq.Term, deadline: float | None) -> set[int]:
-    m = _postings(leaf, q)
+def _docnums(leaf: Searcher, q: wq.Term, deadline: float | None, ctx: _Context) -> set[int]:
+    m = _postings(leaf, q, ctx)
     out: set[int] = set()
     if m is not None:
         for ids, _weights in _blocks(m, deadline):
@@ -242,19 +245,71 @@ def _docnums(leaf: Searcher, q: wq.Term, deadline: float | None) -> set[int]:
     return out
 
 
-def _postings(leaf: Searcher, q: wq.Term) -> W3LeafMatcher | None:
-    """The term's postings reader in this segment, at its first block (None: absent)."""
+class _Context:
+    """One search's lookups, each made once: a term's BM25F constants (its idf and
+    average length are the whole index's) and its term info in each segment. Through ``Term.matcher``
+    each term and segment looked the term up four to six times, and the index-wide
+    statistics once per segment: two fifths of a fuzzy query's time."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self._searcher = searcher
+        self.tables: _Tables = {}
+        self._scorers: dict[tuple[str, Any], tuple[float, float, float, float]] = {}
+        self._infos: dict[tuple[int, str, Any], Any] = {}
+
+    def scorer(self, q: wq.Term) -> tuple[float, float, float, float]:
+        """The term's BM25F constants, as ``BM25F.scorer`` gives them to ``BM25FScorer``:
+        idf, average field length, B and K1 (the idf is cached by the searcher)."""
+        key = (q.fieldname, q.text)
+        found = self._scorers.get(key)
+        if found is None:
+            searcher, weighting = self._searcher, self._searcher.weighting
+            if not searcher.schema[q.fieldname].scorable:
+                raise _NotPlain
+            found = self._scorers[key] = (
+                searcher.idf(q.fieldname, q.text), searcher.avg_field_length(q.fieldname) or 1,
+                weighting._field_B.get(q.fieldname, weighting.B), weighting.K1)
+        return found
+
+    def info(self, reader: Any, q: wq.Term) -> Any:
+        """The term's info in a segment (None: not there)."""
+        key = (id(reader), q.fieldname, q.text)
+        if key not in self._infos:
+            terms = getattr(reader, "_terms", None)
+            if terms is None:  # not a segment of Whoosh 3's format
+                raise _NotPlain
+            text = q.text if isinstance(q.text, bytes) else reader.schema[q.fieldname].to_bytes(q.text)
+            try:
+                self._infos[key] = terms.term_info(q.fieldname, text)
+            except TermNotFound:
+                self._infos[key] = None
+        return self._infos[key]
+
+    def estimate(self, reader: Any, q: wq.Query) -> int:
+        """``q.estimate_size(reader)``, from the term infos already read."""
+        if type(q) is wq.Term:
+            info = self.info(reader, q) if q.fieldname in reader.schema else None
+            return 0 if info is None else int(info.doc_frequency())
+        if type(q) is wq.Or:  # CompoundQuery.estimate_size
+            return min(sum(self.estimate(reader, s) for s in q.subqueries), reader.doc_count())
+        return int(q.estimate_size(reader))
+
+
+def _postings(leaf: Searcher, q: wq.Term, ctx: _Context) -> W3LeafMatcher | None:
+    """The term's postings reader in this segment, at its first block (None: absent).
+    Deletions are the caller's to apply."""
     if q.fieldname not in leaf.schema:
         return None
-    m = q.matcher(leaf)
-    if isinstance(m, FilterMatcher):  # deletions, applied by the caller
-        m = m.child
-        m.reset()
-    if not m.is_active():
+    reader = leaf.reader()
+    info = ctx.info(reader, q)
+    if info is None:
         return None
+    terms = reader._terms
+    m = terms._codec.postings_reader(terms._postfile, info, leaf.schema[q.fieldname].format,
+                                     term=(q.fieldname, q.text))
     if type(m) is not W3LeafMatcher:
         raise _NotPlain
-    return m
+    return m if m.is_active() else None
 
 
 def _blocks(m: W3LeafMatcher, deadline: float | None) -> Iterator[tuple[list[int], Sequence[float]]]:
