@@ -17,7 +17,7 @@ import heapq
 import operator
 import time
 import zlib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate, compress
 from pickle import loads
@@ -36,6 +36,7 @@ from storage.index.whoosh_fixes import LengthsInMemory
 _LENGTH = [byte_to_length(b) for b in range(256)]
 _ROW_MIN = 64  # postings in a block from which scoring by a table of the 256 lengths pays
 NUMPY_POSTINGS = 8192  # postings of a one-term query in a segment from which numpy scores them
+SKIP_RATIO = 16  # a filter term read whole when the documents asked are over 1 in this many of its own
 
 _Scores = dict[int, float]
 _Tables = dict[tuple[str, Any], tuple[dict[float, int], list[float]]]  # term -> its score table
@@ -57,9 +58,17 @@ def top_hits(searcher: Searcher, query: wq.Query, limit: int, only: wq.Term | No
     not an OR of plain terms.
 
     ``only``: keep the documents holding this term (Require(query, only) in Whoosh).
+    An AND of such a query and a term of a field that is not scored (``tag:drugs
+    merida``) is taken too: the query's hits holding the term, as Whoosh adds them up.
     """
-    if type(searcher.weighting) is not BM25F or not _plain(query):
+    if type(searcher.weighting) is not BM25F:
         return None
+    tagged = None
+    if not _plain(query):
+        split = _filtered(searcher, query)
+        if split is None:
+            return None
+        query, tagged = split
     deadline = None if time_limit is None else time.perf_counter() + time_limit
     best: list[tuple[float, int]] = []
     ctx = _Context(searcher)
@@ -67,12 +76,17 @@ def top_hits(searcher: Searcher, query: wq.Query, limit: int, only: wq.Term | No
         single = _one_term(query)
         for leaf, offset in searcher.leaf_searchers():
             reader = leaf.reader()
-            if single is not None and only is None and not reader.has_deletions():
+            if single is not None and only is None and tagged is None and not reader.has_deletions():
                 # One term: its scores in lists, no dictionary of every posting.
                 best = heapq.nlargest(limit, [*best, *_one_term_best(
                     leaf, single, limit=limit, offset=offset, deadline=deadline, ctx=ctx)])
                 continue
             scores = _scores(leaf, query, deadline, ctx)
+            if tagged is not None:
+                # The AND's score: the query's plus the term's weight (an unscored field
+                # scores its weight); float addition commutes, so the order is Whoosh's.
+                weights = _weights(leaf, tagged, scores.keys(), deadline, ctx)
+                scores = {d: s + weights[d] for d, s in scores.items() if d in weights}
             if only is not None:
                 keep = _docnums(leaf, only, deadline, ctx)
                 scores = {d: s for d, s in scores.items() if d in keep}
@@ -91,6 +105,48 @@ def top_hits(searcher: Searcher, query: wq.Query, limit: int, only: wq.Term | No
     except _TimeUp:
         return [(s, -d) for s, d in best], True
     return [(s, -d) for s, d in best], False
+
+
+def _filtered(searcher: Searcher, q: wq.Query) -> tuple[wq.Query, wq.Term] | None:
+    """An AND of a plain query and one term of a field that is not scored, split in two."""
+    if type(q) is not wq.And or q.boost != 1.0 or len(q.subqueries) != 2:
+        return None
+    first, second = q.subqueries
+    for term, rest in ((first, second), (second, first)):
+        if (type(term) is wq.Term and term.boost == 1.0 and term.fieldname in searcher.schema
+                and not searcher.schema[term.fieldname].scorable and _plain(rest)):
+            return rest, term
+    return None
+
+
+def _weights(leaf: Searcher, q: wq.Term, docs: Iterable[int], deadline: float | None,
+             ctx: _Context) -> dict[int, float]:
+    """The term's weight in those of ``docs`` holding it, in this segment. Few documents
+    read only the blocks that may hold them (a tag is in thousands of highlights, the
+    words asked with it in a few); many read every block."""
+    m = _postings(leaf, q, ctx)
+    out: dict[int, float] = {}
+    if m is None:
+        return out
+    wanted = sorted(docs)
+    if len(wanted) * SKIP_RATIO > ctx.info(leaf.reader(), q).doc_frequency():
+        for ids, weights in _blocks(m, deadline):
+            out.update(zip(ids, weights, strict=True))
+        return out
+    at = 0
+    while at < len(wanted):
+        if wanted[at] <= m._maxid:  # the current block's last docnum: read this block
+            ids, weights = _block(m)
+            end = bisect_right(wanted, m._maxid, at)
+            for d in wanted[at:end]:
+                i = bisect_left(ids, d)
+                if i < len(ids) and ids[i] == d:
+                    out[d] = weights[i]
+            at = end
+        if m._lastblock:
+            break
+        m._goto(m._nextoffset)  # reads the next block's header only
+    return out
 
 
 def _one_term_best(leaf: Searcher, q: wq.Term, *, limit: int, offset: int, deadline: float | None,
@@ -314,23 +370,27 @@ def _postings(leaf: Searcher, q: wq.Term, ctx: _Context) -> W3LeafMatcher | None
 
 def _blocks(m: W3LeafMatcher, deadline: float | None) -> Iterator[tuple[list[int], Sequence[float]]]:
     """Each block's docnums and weights, read whole (Whoosh's block format, whoosh3)."""
-    postfile = m._postfile
     while True:
         if deadline is not None and time.perf_counter() > deadline:
             raise _TimeUp
-        data = postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
-        if m._compression:
-            data = zlib.decompress(data)
-        ids, weights, _values = loads(data)
-        ids = list(accumulate(ids))  # delta-coded
-        if weights is None:
-            weights = (1.0,) * len(ids)
-        elif isinstance(weights, float):
-            weights = (weights,) * len(ids)
-        yield ids, weights
+        yield _block(m)
         if m._lastblock:
             return
         m._goto(m._nextoffset)
+
+
+def _block(m: W3LeafMatcher) -> tuple[list[int], Sequence[float]]:
+    """The docnums and weights of the block the matcher is at."""
+    data = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
+    if m._compression:
+        data = zlib.decompress(data)
+    ids, weights, _values = loads(data)
+    ids = list(accumulate(ids))  # delta-coded
+    if weights is None:
+        weights = (1.0,) * len(ids)
+    elif isinstance(weights, float):
+        weights = (weights,) * len(ids)
+    return ids, weights
 
 
 def _lengths(leaf: Searcher, fieldname: str) -> bytes | None:

@@ -16,7 +16,8 @@ from tests.storage.test_bulk_writer import records
 
 # Words, 4-letter prefixes, longer prefixes and fuzzy terms (ORs of their expansions), OR.
 QUERIES = ["merida", "the", "Méri*", "merid*", "lavdo~1/1", "fundng~", "Peña OR año", "de OR la OR lavado",
-           "note:dinero", "pre:meri", "text_es:de", "text_en:the"]  # the last four: one term
+           "note:dinero", "pre:meri", "text_es:de", "text_en:the",  # these four: one term
+           "tag:drugs merida", "de tag:drugs", "color:red lavdo~1/1", "tag:drugs/fentanyl Peña OR año"]  # filtered
 
 
 @pytest.fixture(scope="module")
@@ -59,12 +60,13 @@ def test_top_hits_equal_whoosh_ranking(index: Any, text: str, by_numpy: bool,
 
 
 @pytest.mark.parametrize("text", ['"de la"', "merida -dinero", "merida dinero", "merida^2", "published:2016",
-                                  "tag:drugs", "color:red merida"])
+                                  "tag:drugs", "tag:drugs color:red merida", "tag:drugs^2 merida"])
 def test_other_query_shapes_are_left_to_whoosh(index: Any, text: str) -> None:
     searcher = index._searcher_now()
     query, _ = index._parser.parse(text)
     assert top_hits(searcher, adjacent_phrases(bound_expansions(query, searcher)), 10) is None
-    assert index.search(text, limit=10).hits or text in ("merida -dinero", "published:2016", "merida dinero")
+    assert index.search(text, limit=10).hits or text in ("merida -dinero", "published:2016", "merida dinero",
+                                                         "tag:drugs color:red merida", "tag:drugs^2 merida")
 
 
 def test_search_results_carry_the_bulk_scores(index: Any) -> None:
@@ -113,3 +115,24 @@ def test_a_kind_filter_leaves_scores_as_they_are_on_both_paths(index: Any) -> No
     assert fast and fast == plain[:50]
     slow_plain = [h for h in index.search('merida "de la"', limit=5000).hits if h.kind == "passage"]
     assert slow and slow == slow_plain[: len(slow)]  # same scores: no constant added
+
+
+@pytest.mark.parametrize("skip", [0, 10**9])  # the tag's postings read whole; only the blocks asked for
+def test_a_tag_filter_adds_the_tags_weight_as_whoosh_does(tmp_path: Path, skip: int,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(term_union, "SKIP_RATIO", skip)
+    recs = records(2400, seed=41)
+    for n, r in enumerate(recs):  # a tag term twice in some documents: weight 2
+        r["tag"] = ("drugs,drugs", "drugs", "")[n % 3]
+        if n % 97 == 0:  # a rare word: few of the tag's blocks hold it
+            r["text_en"] = r["body"] = f"{r['body']} quokka"
+    ix = SearchIndex(tmp_path / "ix")
+    ix.apply(add=recs)
+    searcher = ix._searcher_now()
+    for text in ("tag:drugs merida", "lavado tag:drugs", "tag:drugs quokka"):
+        query, _ = ix._parser.parse(text)
+        query = adjacent_phrases(bound_expansions(query, searcher))
+        expected = whoosh_ranking(searcher, query)
+        assert len(expected) > 10
+        assert top_hits(searcher, query, 50) == (expected[:50], False), text
+    ix.close()
