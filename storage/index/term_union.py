@@ -7,8 +7,10 @@ pruning by block quality, and for a word in most passages nothing can be pruned:
 "suet*" scored 150,000 postings in about 540 ms. Here each term's posting blocks
 are read whole, every posting is scored with the term's own BM25F scorer values
 (the same arithmetic in the same order), and the scores are added up in the order
-Whoosh's matcher tree adds them; the top hits are Whoosh's (tests compare). Any
-other query shape, weighting or boost goes to Whoosh's own collector.
+Whoosh's matcher tree adds them; the top hits are Whoosh's (tests compare). A tag
+or colour filter (an AND of such a query and a term of a field that is not scored)
+is the query's hits holding the term. Any other query shape, weighting or boost goes
+to Whoosh's own collector.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def top_hits(searcher: Searcher, query: wq.Query, limit: int, only: wq.Term | No
     """The ``limit`` best (score, docnum) pairs, best first and ties by docnum as
     Whoosh's top collector orders them, and whether ``time_limit`` (seconds) cut the
     search short (then: the best of the segments done in time); None if the query is
-    not an OR of plain terms.
+    not an OR of plain terms, alone or filtered.
 
     ``only``: keep the documents holding this term (Require(query, only) in Whoosh).
     An AND of such a query and a term of a field that is not scored (``tag:drugs
