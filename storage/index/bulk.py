@@ -198,13 +198,16 @@ class BulkSegmentWriter(SegmentWriter):
     def _add_text(self, name: str, words: WordIds, text: str, docnum: int) -> int:
         """Logs a text value's words; returns its length in tokens (0 for a pair field,
         whose length is known when its pairs are, at the end)."""
+        pairs = self._mode[name] == "pairs"
+        if pairs and not self._frequent[name]:  # no frequent words (not rebuilt yet): no pairs
+            return 0
         ids = self._sequence(words, text)
         log = self._logs.get(name)
         if log is None:
             log = self._logs[name] = TokenLog()
         log.add(docnum, ids)
         self.postings += len(ids)
-        if self._mode[name] == "pairs":
+        if pairs:
             return 0
         return len(ids) - ids.count(DROPPED) if DROPPED in ids else len(ids)
 

@@ -124,6 +124,23 @@ def test_bulk_index_equals_whoosh_segment_writer(tmp_path: Path, max_postings: i
             assert h1 and sorted(h1) == sorted(h2), q
 
 
+def test_without_frequent_words_the_bulk_index_has_no_pairs_as_whoosh_has_none(tmp_path: Path) -> None:
+    recs = records(240, seed=8)  # an index not rebuilt yet: its schema names no frequent words
+    (tmp_path / "std").mkdir()
+    (tmp_path / "bulk").mkdir()
+    std = windex.create_in(str(tmp_path / "std"), build_schema())
+    writer = std.writer()
+    for r in recs:
+        writer.add_document(**with_pairs(r))
+    writer.commit()
+    bulk = windex.create_in(str(tmp_path / "bulk"), build_schema())
+    segments, _ = build_segments(bulk, recs)
+    commit_segments(bulk, segments)
+    with std.searcher() as s1, windex.open_dir(str(tmp_path / "bulk")).searcher() as s2:
+        assert_same_index(s1.reader(), s2.reader())
+        assert not any(f in PAIR_FIELDS.values() for f, _t in s2.reader().all_terms())
+
+
 @pytest.mark.parametrize("chunk", [None, 50])
 @pytest.mark.parametrize("analyzer", [stemming("en"), stemming("es"), prefixes()])
 def test_word_log_gives_the_analyzers_terms_and_positions(analyzer: Any, chunk: int | None,
