@@ -262,20 +262,13 @@ class BulkSegmentWriter(SegmentWriter):
 
         def positions(freqs: array, xs: array | None) -> tuple[bytes, ...]:
             assert xs is not None
-            if max(freqs) == 1:
-                top = max(xs)
-                if top >= len(single):
-                    single.extend(_POSITIONS.encode([p]) for p in range(len(single), top + 1))
+            lone = max(freqs) == 1
+            top = max(xs) if lone else max((x for f, x in zip(freqs, xs, strict=True) if f == 1), default=-1)
+            if top >= len(single):
+                single.extend(_POSITIONS.encode([p]) for p in range(len(single), top + 1))
+            if lone:
                 return tuple(map(single.__getitem__, xs))
-            out = []
-            for f, x in zip(freqs, xs, strict=True):
-                if f > 1:
-                    out.append(encoded[x])
-                else:
-                    if x >= len(single):
-                        single.extend(_POSITIONS.encode([p]) for p in range(len(single), x + 1))
-                    out.append(single[x])
-            return tuple(out)
+            return tuple(encoded[x] if f > 1 else single[x] for f, x in zip(freqs, xs, strict=True))
         return positions
 
     def _pair_postings(self, name: str, log: TokenLog) -> Iterator[Postings]:

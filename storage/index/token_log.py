@@ -151,8 +151,7 @@ class TokenLog:
         # np.unique(keys, return_inverse=True) without its copies (twice the memory).
         order = np.argsort(keys)
         keys = keys[order]
-        head = np.ones(len(keys), dtype=bool)
-        head[1:] = keys[1:] != keys[:-1]
+        head = _run_starts(keys)
         unique = keys[head]
         del keys
         which = np.empty(len(order), dtype=np.int32)
@@ -160,9 +159,7 @@ class TokenLog:
         del order, head
         join = PAIR_JOIN.encode()
         names = [terms[k // size] + join + terms[k % size] for k in unique.tolist()]
-        new_value = np.ones(len(pair_docs), dtype=bool)  # pairs come in docnum order
-        new_value[1:] = pair_docs[1:] != pair_docs[:-1]
-        firsts = np.flatnonzero(new_value)
+        firsts = np.flatnonzero(_run_starts(pair_docs))  # pairs come in docnum order
         value_docs, value_pairs = pair_docs[firsts], np.diff(firsts, append=len(pair_docs))
         return _postings(which, pair_docs, None, names), value_docs, value_pairs
 
@@ -214,10 +211,7 @@ def _sorted_postings(ranks: np.ndarray, docs: np.ndarray, pos: np.ndarray | None
         pos = pos[by_term]
     del by_term
     count = len(ranks)
-    head = np.ones(count, dtype=bool)
-    head[1:] = (ranks[1:] != ranks[:-1]) | (docs[1:] != docs[:-1])
-    heads = np.flatnonzero(head)
-    del head
+    heads = np.flatnonzero(_run_starts(ranks, docs))  # each posting's first word
     posting_ranks = ranks[heads]
     del ranks
     freqs = np.diff(heads, append=count)
@@ -240,6 +234,17 @@ def _sorted_postings(ranks: np.ndarray, docs: np.ndarray, pos: np.ndarray | None
         out.encoded = _encode_positions(gaps, freqs[several])
         out.xs = _uints(xs)
     return out
+
+
+def _run_starts(*columns: np.ndarray) -> np.ndarray:
+    """Where each run of equal rows begins (a mask), in rows sorted by ``columns``."""
+    import numpy as np
+
+    starts = np.zeros(len(columns[0]), dtype=bool)
+    starts[:1] = True
+    for column in columns:
+        starts[1:] |= column[1:] != column[:-1]
+    return starts
 
 
 def _encode_positions(gaps: np.ndarray, sizes: np.ndarray, chunk: int = 65536) -> list[bytes]:
