@@ -3,6 +3,8 @@ which terms a fuzzy walk finds."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,16 @@ RECORDS = [
 ]
 
 
+@contextmanager
+def whoosh_unfixed() -> Iterator[None]:
+    """Whoosh as released, for the length of the block."""
+    whoosh_fixes.revert()
+    try:
+        yield
+    finally:
+        whoosh_fixes.apply()
+
+
 def results(folder: Path) -> list[tuple[int, float]]:
     index = SearchIndex(folder)
     index.apply(add=RECORDS)
@@ -30,11 +42,8 @@ def results(folder: Path) -> list[tuple[int, float]]:
 
 def test_scores_identical_with_and_without_the_fix(tmp_path: Path) -> None:
     with_fix = results(tmp_path / "a")
-    whoosh_fixes.revert()
-    try:
+    with whoosh_unfixed():
         without = results(tmp_path / "b")
-    finally:
-        whoosh_fixes.apply()
     assert with_fix == without and with_fix
 
 
@@ -62,11 +71,8 @@ def test_term_table_searches_identical_with_and_without_the_fix(tmp_path: Path) 
         words = ["merda", "merida", "fundng", "cartel", "lavdo", "dinero", "x", "zzzz"]
         cases = [(w, d, p) for w in words for d in (1, 2) for p in (0, 1)]
         fixed_walks = [sorted(reader.terms_within("text_en", w, d, p)) for w, d, p in cases * 2]
-        whoosh_fixes.revert()
-        try:
+        with whoosh_unfixed():
             plain_walks = [sorted(reader.terms_within("text_en", w, d, p)) for w, d, p in cases * 2]
-        finally:
-            whoosh_fixes.apply()
         assert fixed_walks == plain_walks and "merida" in fixed_walks[0]
 
 
@@ -90,11 +96,8 @@ def test_blocks_written_by_whoosh_with_protocol_5_read_back_the_same(tmp_path: P
         return ix
 
     fixed = written(tmp_path / "fixed")
-    whoosh_fixes.revert()
-    try:
+    with whoosh_unfixed():
         plain = written(tmp_path / "plain")
-    finally:
-        whoosh_fixes.apply()
     with fixed.reader() as a, plain.reader() as b:
         assert_same_index(a, b)
         m = a.postings("text_en", b"de")  # a frequent word: blocks of positions
