@@ -241,35 +241,31 @@ class BulkSegmentWriter(SegmentWriter):
             items = self._items_cache[key] = list(field.index(value))
         return items
 
-    def _block_values(self, name: str, mode: str, field: Any, postings: Postings | None) -> BlockValues:
-        """How a field's block values are made, as ``W3PostingsWriter`` stores them
-        (``_mini_values``)."""
+    def _block_values(self, name: str, mode: str, field: Any, postings: Postings) -> BlockValues:
+        """The values of a range of postings as ``W3PostingsWriter`` stores a block's
+        (``_mini_values``), worked out for the whole range at once."""
         if mode == "none":
-            return lambda freqs, xs: None
+            return lambda a, b: None
         if mode in ("count", "pairs"):  # Frequency: each count as a big-endian uint, joined
-            return _big_endian
+            counts = _big_endian(postings.freqs)
+            return lambda a, b: counts[4 * a : 4 * b]
+        xs = postings.xs
+        assert xs is not None
         if mode == "keep":
             size = field.format.fixed_value_size()
-            held = self._values[name]
+            held = list(map(self._values[name].__getitem__, xs))
 
-            def kept(freqs: array, xs: array | None) -> Any:
-                assert xs is not None
-                values = [v for v in map(held.__getitem__, xs) if v]
+            def kept(a: int, b: int) -> Any:
+                values = [v for v in held[a:b] if v]
                 return None if size == 0 else tuple(values) if size is None or size < 0 else b"".join(values)
             return kept
         single = self._single  # the encoding of a lone position, by position
-        encoded = postings.encoded if postings is not None else []
-
-        def positions(freqs: array, xs: array | None) -> tuple[bytes, ...]:
-            assert xs is not None
-            lone = max(freqs) == 1
-            top = max(xs) if lone else max((x for f, x in zip(freqs, xs, strict=True) if f == 1), default=-1)
-            if top >= len(single):
-                single.extend(_POSITIONS.encode([p]) for p in range(len(single), top + 1))
-            if lone:
-                return tuple(map(single.__getitem__, xs))
-            return tuple(encoded[x] if f > 1 else single[x] for f, x in zip(freqs, xs, strict=True))
-        return positions
+        top = max((x for f, x in zip(postings.freqs, xs, strict=True) if f == 1), default=-1)
+        if top >= len(single):
+            single.extend(_POSITIONS.encode([p]) for p in range(len(single), top + 1))
+        encoded = postings.encoded
+        each = [encoded[x] if f > 1 else single[x] for f, x in zip(postings.freqs, xs, strict=True)]
+        return lambda a, b: tuple(each[a:b])
 
     def _pair_postings(self, name: str, log: TokenLog) -> Iterator[Postings]:
         """A pair field's postings; its lengths are kept with the other fields'."""
@@ -302,8 +298,10 @@ class BulkSegmentWriter(SegmentWriter):
             mode = self._mode[name]
             field = self.schema[name]
             log = self._logs.pop(name, None)
-            chunks = None
-            if log is not None:
+            chunks: Iterable[Postings]
+            if log is None:
+                chunks = [_gathered(self._terms.pop(name), mode)]
+            else:
                 terms = self._words[name].terms
                 chunks = self._pair_postings(name, log) if mode == "pairs" else \
                     log.postings(terms, positions=mode == "positions")
@@ -311,24 +309,10 @@ class BulkSegmentWriter(SegmentWriter):
             fieldwriter.start_field(name, field)
             postwriter = fieldwriter._postwriter
             out = TermWriter(fieldwriter, level=postwriter._compression, limit=postwriter._blocklimit,
-                             lengths=self._lengths.get(name, array("B")),
-                             values=self._block_values(name, mode, field, None))
-            if chunks is not None:
-                for postings in chunks:  # a range of terms at a time
-                    out.values = self._block_values(name, mode, field, postings)
-                    starts = postings.starts
-                    xs = postings.xs
-                    for i, tbytes in enumerate(postings.terms):
-                        a, b = starts[i], starts[i + 1]
-                        out.add(tbytes, postings.docs[a:b], postings.freqs[a:b],
-                                None if xs is None else xs[a:b])
-            else:
-                flats = self._terms.pop(name)
-                stride = _STRIDE[mode]
-                for tbytes in sorted(flats):
-                    flat = flats[tbytes]
-                    xs = flat[2::stride] if stride == 3 else None
-                    out.add(tbytes, flat[0::stride], flat[1::stride], xs)
+                             lengths=self._lengths.get(name, array("B")))
+            for postings in chunks:  # a range of terms at a time
+                out.add_terms(postings.terms, postings.starts, postings.docs, postings.freqs,
+                              self._block_values(name, mode, field, postings))
             out.close()
             fieldwriter.finish_field()
             self._values.pop(name, None)  # give the memory back as we go
@@ -353,7 +337,22 @@ class BulkSegmentWriter(SegmentWriter):
         return segment
 
 
-def _big_endian(freqs: array, xs: array | None = None) -> bytes:
+def _gathered(flats: dict[bytes, array], mode: str) -> Postings:
+    """Postings held a term at a time (``_add_items``), as one range in term order."""
+    stride = _STRIDE[mode]
+    out = Postings(terms=sorted(flats), starts=[0], docs=array("I"), freqs=array("I"),
+                   xs=array("I") if stride == 3 else None)
+    for tbytes in out.terms:
+        flat = flats[tbytes]
+        out.docs.extend(flat[0::stride])
+        out.freqs.extend(flat[1::stride])
+        if out.xs is not None:
+            out.xs.extend(flat[2::stride])
+        out.starts.append(len(out.docs))
+    return out
+
+
+def _big_endian(freqs: array) -> bytes:
     """Counts as Frequency stores a block's values: ``pack_uint`` of each, joined."""
     out = array("I", freqs)
     if sys.byteorder == "little":

@@ -2,122 +2,131 @@
 
 Whoosh's ``W3PostingsWriter`` takes postings one call at a time and its
 ``W3TermInfo`` gathers statistics block by block: about 90 µs a term in a
-rebuild, where most terms have one or two postings. A rebuild has each term's
-postings at hand, so this writes the same bytes from whole arrays: the block
-layout of ``W3PostingsWriter._write_block`` (with ``whoosh_fixes``'s protocol-5
-data), the term info of ``W3TermInfo.to_bytes`` and the entries of the terms
-file's ``OrderedHashWriter``, written a batch at a time. Tests read back every
-posting and statistic through Whoosh's reader.
+rebuild, where most terms have one or two postings. A rebuild has a range of
+terms' postings at hand, so this writes the same bytes from whole arrays: each
+block's statistics come from numpy over the range at once, leaving two pickles
+a block in Python; the block layout is ``W3PostingsWriter._write_block``'s
+(with ``whoosh_fixes``'s protocol-5 data), the term info ``W3TermInfo.to_bytes``'s
+and the entries those of the terms file's ``OrderedHashWriter``, written a batch
+at a time. Tests read back every posting, block header and statistic through
+Whoosh's reader.
 """
 
 from __future__ import annotations
 
-import operator
 import pickle
 import struct
 import zlib
 from array import array
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh.codec import whoosh3
 from whoosh.system import pack_int, pack_long, pack_ushort
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _TERMINFO = struct.Struct("!BfIBBfII")  # W3TermInfo._struct: not inlined, then the statistics
 _ENTRY = struct.Struct("!ii")  # an OrderedHashWriter entry's key and value lengths
 _MAGIC = whoosh3.WHOOSH3_HEADER_MAGIC  # each term's postings start with it
 COMPRESS_MIN = 8  # postings in a block worth compressing; most rare words have one or two
 _BATCH = 1 << 20  # bytes of postings gathered before a write
+_NO_LENGTH = 256  # above any length byte: a block's least length when none of its documents has one
 
-# A block's values as Whoosh stores them, from its frequencies and value indexes.
-BlockValues = Callable[[array, "array | None"], Any]
-
-
-def length_bytes(lengths: array, ids: array) -> tuple[int, int]:
-    """The least and greatest field length byte of the documents ``ids``, leaving out
-    documents without one (0), as Whoosh's block statistics count them (0, 0 if none)."""
-    if not lengths:
-        return 0, 0
-    size = len(lengths)
-    found = list(map(lengths.__getitem__, ids)) if ids[-1] < size else \
-        [lengths[d] if d < size else 0 for d in ids]
-    low = min(found)
-    if low == 0:  # documents without this field (never so for a text field's own terms)
-        found = [n for n in found if n]
-        if not found:
-            return 0, 0
-        low = min(found)
-    return low, max(found)
+# The values of postings a to b of a range, as Whoosh stores a block's values.
+BlockValues = Callable[[int, int], Any]
 
 
 class TermWriter:
     """Writes a field's terms, in order, to a ``W3FieldWriter``'s files; ``close()``
     after the last. ``lengths``: each document's field length byte (0: none)."""
 
-    def __init__(self, fieldwriter: Any, *, level: int, limit: int, lengths: array,
-                 values: BlockValues) -> None:
+    def __init__(self, fieldwriter: Any, *, level: int, limit: int, lengths: array) -> None:
         self._postfile = fieldwriter._postfile
         self._tindex = fieldwriter._tindex
         self._field = pack_ushort(fieldwriter._fieldid)
         self._level = level
         self._limit = limit
         self._lengths = lengths
-        self.values = values  # may change between terms
         self._pos = self._postfile.tell()  # where the postings gathered so far go
         self._posts: list[bytes] = []
         self._gathered = 0
         self._entries: list[tuple[bytes, bytes]] = []
 
-    def add(self, tbytes: bytes, docs: array, freqs: array, xs: array | None) -> None:
-        """A term and its postings: docnums, frequencies and (for some formats) the
-        index of each posting's value."""
-        count = len(docs)
-        limit = self._limit
-        if count <= limit:
-            block, weight, minlength, maxlength, maxweight = self._block(docs, freqs, xs, True)
-            body = _MAGIC + block
-        else:
-            parts = [_MAGIC]
-            weight = maxlength = 0
-            minlength = 256
-            maxweight = 0.0
-            for lo in range(0, count, limit):
-                hi = min(lo + limit, count)
-                block, w, low, high, top = self._block(
-                    docs[lo:hi], freqs[lo:hi], None if xs is None else xs[lo:hi], hi == count)
-                parts.append(block)
-                weight += w
-                if low:
-                    minlength = min(minlength, low)
-                maxlength = max(maxlength, high)
-                maxweight = max(maxweight, top)
-            body = b"".join(parts)
-            minlength = 0 if minlength == 256 else minlength
-        start = self._pos
-        self._pos += len(body)
-        self._posts.append(body)
-        self._gathered += len(body)
-        info = _TERMINFO.pack(0, weight, count, minlength, maxlength, maxweight, docs[0], docs[-1])
-        self._entries.append((self._field + tbytes, info + pack_long(start) + pack_int(len(body))))
-        if self._gathered >= _BATCH:
-            self._write()
+    def add_terms(self, terms: list[bytes], starts: list[int], docs: array, freqs: array,
+                  values: BlockValues) -> None:
+        """Terms in order and their postings: term ``i``'s are ``starts[i]`` to
+        ``starts[i + 1]`` of ``docs`` (docnums) and ``freqs``; ``values(a, b)``, the
+        values of postings ``a`` to ``b`` as a block stores them."""
+        import numpy as np
 
-    def _block(self, ids: array, freqs: array, xs: array | None,
-               last: bool) -> tuple[bytes, int, int, int, float]:
-        """One block's bytes, and its weight, length bytes and greatest weight."""
-        n = len(ids)
-        low, high = min(freqs), max(freqs)
-        top = float(high) if high > 0 else 0.0
-        minlength, maxlength = length_bytes(self._lengths, ids)
-        mini_ids = (ids[0],) if n == 1 else (ids[0], *map(operator.sub, ids[1:], ids[:-1]))
-        mini_weights = None if low == high == 1 else float(low) if low == high else tuple(array("f", freqs))
-        data = pickle.dumps((mini_ids, mini_weights, self.values(freqs, xs)), 5)
-        comp = self._level if n >= COMPRESS_MIN else 0
-        if comp:
-            data = zlib.compress(data, comp)
-        info = pickle.dumps((n, ids[-1], top, comp, minlength, maxlength), 2)
-        size = len(info) + len(data)
-        return pack_int(-size if last else size) + info + data, sum(freqs), minlength, maxlength, top
+        if not terms:
+            return
+        ids = np.frombuffer(docs, dtype=np.uint32)
+        weights = np.frombuffer(freqs, dtype=np.uint32)
+        term_starts = np.asarray(starts, dtype=np.int64)
+        # Blocks: a term's postings, limit at a time.
+        counts = np.diff(term_starts)
+        cuts = [np.arange(term_starts[i] + self._limit, term_starts[i + 1], self._limit)
+                for i in np.flatnonzero(counts > self._limit).tolist()]
+        block_starts = np.sort(np.concatenate([term_starts[:-1], *cuts])) if cuts else term_starts[:-1]
+        term_blocks = np.searchsorted(block_starts, term_starts).tolist()
+        ends = np.append(block_starts[1:], len(ids))
+        low, high, total = _reduce(weights, block_starts)
+        short, long, _ = _reduce(self._length_bytes(ids), block_starts, skip_zero=True)
+        gaps = np.diff(ids.astype(np.int64), prepend=0)  # Whoosh's mini ids: the first, then gaps
+        gaps[block_starts] = ids[block_starts]
+
+        at, to = block_starts.tolist(), ends.tolist()
+        lows, highs, totals = low.tolist(), high.tolist(), total.tolist()
+        shorts, longs, lasts = short.tolist(), long.tolist(), ids[ends - 1].tolist()
+        gap_list, firsts = gaps.tolist(), ids[term_starts[:-1]].tolist()
+        freq_list = freqs.tolist() if any(a != b for a, b in zip(lows, highs, strict=True)) else []
+        dumps, compress, level = pickle.dumps, zlib.compress, self._level
+
+        def block(k: int, last: bool) -> bytes:
+            a, b = at[k], to[k]
+            n = b - a
+            lo, hi = lows[k], highs[k]
+            mini = None if lo == hi == 1 else float(lo) if lo == hi else tuple(array("f", freq_list[a:b]))
+            data = dumps((tuple(gap_list[a:b]), mini, values(a, b)), 5)
+            comp = level if n >= COMPRESS_MIN else 0
+            if comp:
+                data = compress(data, comp)
+            info = dumps((n, lasts[k], float(hi) if hi > 0 else 0.0, comp, shorts[k], longs[k]), 2)
+            size = len(info) + len(data)
+            return pack_int(-size if last else size) + info + data
+
+        for i, tbytes in enumerate(terms):
+            first, end = term_blocks[i], term_blocks[i + 1]
+            if end - first == 1:
+                body = _MAGIC + block(first, True)
+                weight, minlength, maxlength, top = totals[first], shorts[first], longs[first], highs[first]
+            else:
+                body = b"".join([_MAGIC, *(block(k, k == end - 1) for k in range(first, end))])
+                weight, top = sum(totals[first:end]), max(highs[first:end])
+                maxlength = max(longs[first:end])
+                minlength = min((n for n in shorts[first:end] if n), default=0)
+            start = self._pos
+            self._pos += len(body)
+            self._posts.append(body)
+            self._gathered += len(body)
+            info = _TERMINFO.pack(0, weight, to[end - 1] - at[first], minlength, maxlength,
+                                  float(top) if top > 0 else 0.0, firsts[i], lasts[end - 1])
+            self._entries.append((self._field + tbytes, info + pack_long(start) + pack_int(len(body))))
+            if self._gathered >= _BATCH:
+                self._write()
+
+    def _length_bytes(self, ids: np.ndarray) -> np.ndarray:
+        """Each posting's document length byte (0: the document has none)."""
+        import numpy as np
+
+        lengths = np.frombuffer(self._lengths, dtype=np.uint8)
+        top = int(ids.max())
+        if top >= len(lengths):
+            lengths = np.concatenate([lengths, np.zeros(top + 1 - len(lengths), dtype=np.uint8)])
+        return lengths[ids]
 
     def _write(self) -> None:
         """Writes the postings gathered, then their terms' entries as
@@ -148,3 +157,17 @@ class TermWriter:
 
     def close(self) -> None:
         self._write()
+
+
+def _reduce(values: np.ndarray, starts: np.ndarray,
+            skip_zero: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The least, greatest and sum of each run of ``values`` from one of ``starts`` to the
+    next; ``skip_zero``: the least leaves out zeros (0 if all are), as Whoosh's block
+    statistics leave out documents without a length."""
+    import numpy as np
+
+    wide = values.astype(np.int64)
+    least = np.minimum.reduceat(np.where(wide == 0, _NO_LENGTH, wide) if skip_zero else wide, starts)
+    if skip_zero:
+        least[least == _NO_LENGTH] = 0
+    return least, np.maximum.reduceat(wide, starts), np.add.reduceat(wide, starts)

@@ -56,10 +56,14 @@ def records(count: int, seed: int = 3) -> list[dict[str, Any]]:
     return out
 
 
-def postings(reader: IndexReader, field: str, term: bytes) -> list[tuple[int, float, bytes]]:
+def postings(reader: IndexReader, field: str, term: bytes) -> list[tuple[Any, ...]]:
+    """Each posting, and at each block's first the block's header as the matcher read it
+    (its size, last docnum, greatest weight and length bounds)."""
     m = reader.postings(field, term)
-    out = []
+    out: list[tuple[Any, ...]] = []
     while m.is_active():
+        if m._i == 0:
+            out.append((m._blocklength, m._maxid, m._maxweight, m._minlength, m._maxlength))
         out.append((m.id(), m.weight(), m.value()))
         m.next()
     return out
