@@ -32,6 +32,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from storage.index.analysis import PairFilter, WordCache
+from storage.index.deflate import compress
 from storage.index.schema import with_pairs
 from storage.index.term_writer import BlockValues, TermWriter
 from storage.index.token_log import DROPPED, Postings, TokenLog, WordIds
@@ -84,6 +85,8 @@ class BulkSegmentWriter(SegmentWriter):
 
     def __init__(self, ix: windex.Index) -> None:
         super().__init__(ix, _lk=False, limitmb=1)  # the pool stays unused
+        # Stored records: Whoosh's column (pickle, then deflate), with a faster deflate.
+        self.perdocwriter._get_column("_stored")._child._compress = lambda data, _level: compress(data)
         self._terms: dict[str, dict[bytes, array]] = {}  # fields without a word log
         self._values: dict[str, _Held] = {}  # field -> values held aside (keep)
         self._lengths: dict[str, array] = {}  # scorable field -> length byte by docnum (0: none)

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import pickle
 import struct
-import zlib
 from array import array
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from whoosh.codec import whoosh3
 from whoosh.system import pack_int, pack_long, pack_ushort
+
+from storage.index.deflate import compress
 
 if TYPE_CHECKING:
     import numpy as np
@@ -83,7 +84,7 @@ class TermWriter:
         shorts, longs, lasts = short.tolist(), long.tolist(), ids[ends - 1].tolist()
         gap_list, firsts = gaps.tolist(), ids[term_starts[:-1]].tolist()
         freq_list = freqs.tolist() if any(a != b for a, b in zip(lows, highs, strict=True)) else []
-        dumps, compress, level = pickle.dumps, zlib.compress, self._level
+        dumps, level = pickle.dumps, self._level
 
         def block(k: int, last: bool) -> bytes:
             a, b = at[k], to[k]
@@ -92,8 +93,8 @@ class TermWriter:
             mini = None if lo == hi == 1 else float(lo) if lo == hi else tuple(array("f", freq_list[a:b]))
             data = dumps((tuple(gap_list[a:b]), mini, values(a, b)), 5)
             comp = level if n >= COMPRESS_MIN else 0
-            if comp:
-                data = compress(data, comp)
+            if comp:  # the header keeps Whoosh's level: its reader only checks that it is set
+                data = compress(data)
             info = dumps((n, lasts[k], float(hi) if hi > 0 else 0.0, comp, shorts[k], longs[k]), 2)
             size = len(info) + len(data)
             return pack_int(-size if last else size) + info + data

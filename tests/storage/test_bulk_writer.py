@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import zlib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from whoosh import query as wq
 from whoosh.formats import Positions
 from whoosh.reading import IndexReader
 
-from storage.index import token_log
+from storage.index import deflate, token_log
 from storage.index.analysis import WordCache, folding, prefixes, stemming
 from storage.index.bulk import BulkSegmentWriter, build_segments, commit_segments
 from storage.index.pairs import frequent_terms
@@ -252,3 +253,11 @@ def test_a_commit_keeps_the_readers_of_unchanged_segments(tmp_path: Path) -> Non
     assert readers()[0] is not before[0]
     assert gone["key"] not in set(index.keys())
     index.close()
+
+
+def test_deflate_is_isal_and_zlib_reads_what_it_writes() -> None:
+    data = " ".join(records(5)[4]["body"] for _ in range(20)).encode()
+    packed = deflate.compress(data)
+    assert zlib.decompress(packed) == data  # Whoosh's readers use zlib
+    assert len(packed) < len(data) / 3
+    assert deflate.compress.func.__module__.startswith("isal")  # type: ignore[attr-defined]
