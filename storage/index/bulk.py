@@ -23,10 +23,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from whoosh import index as windex
-from whoosh.analysis import Analyzer, CompositeAnalyzer
+from whoosh.analysis import Analyzer, CompositeAnalyzer, IDTokenizer
 from whoosh.codec import whoosh3
 from whoosh.codec.base import Segment
-from whoosh.fields import TEXT
+from whoosh.fields import ID, TEXT
 from whoosh.formats import Existence, Frequency, Positions
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
@@ -100,6 +100,10 @@ class BulkSegmentWriter(SegmentWriter):
         self._mode: dict[str, str] = {}
         self._items_cache: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]] = {}
         self._single: list[bytes] = []  # the encoding of a one-position posting, by position
+        # Fields indexed as one whole term a value, with no count (Whoosh's ID): ids
+        # such as ann and pdoc, different in every record, so not worth caching.
+        self._whole = {name for name, field in self.schema.items() if type(field) is ID
+                       and type(field.format) is Existence and field.analyzer == IDTokenizer()}
         self.postings = 0
         for name, field in self.schema.items():
             if field.separate_spelling() or field.vector or field.column_type is not None:
@@ -234,6 +238,8 @@ class BulkSegmentWriter(SegmentWriter):
         return length
 
     def _items(self, name: str, field: Any, value: Any) -> Sequence[tuple[bytes, int, float, bytes]]:
+        if name in self._whole and isinstance(value, str):  # what Whoosh's ID field makes of it
+            return [(value.encode("utf-8"), 1, 1.0, b"")]
         if name not in _CACHED_FIELDS:
             return list(field.index(value))
         key = (name, value)
