@@ -18,7 +18,6 @@ from __future__ import annotations
 import heapq
 import operator
 import time
-import zlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate, compress
@@ -33,6 +32,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from storage.index.deflate import decompress
 from storage.index.whoosh_fixes import LengthsInMemory
 
 _LENGTH = [byte_to_length(b) for b in range(256)]
@@ -385,7 +385,7 @@ def _block(m: W3LeafMatcher) -> tuple[list[int], Sequence[float]]:
     """The docnums and weights of the block the matcher is at."""
     data = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
     if m._compression:
-        data = zlib.decompress(data)
+        data = decompress(data)
     ids, weights, _values = loads(data)
     ids = list(accumulate(ids))  # delta-coded
     if weights is None:

@@ -259,5 +259,6 @@ def test_deflate_is_isal_and_zlib_reads_what_it_writes() -> None:
     data = " ".join(records(5)[4]["body"] for _ in range(20)).encode()
     packed = deflate.compress(data)
     assert zlib.decompress(packed) == data  # Whoosh's readers use zlib
+    assert deflate.decompress(zlib.compress(data, 3)) == data  # and its writers
     assert len(packed) < len(data) / 3
     assert deflate.compress.func.__module__.startswith("isal")  # type: ignore[attr-defined]
