@@ -4,10 +4,11 @@ Whoosh's ``SegmentWriter`` sends every value through a chain of token
 generators, pushes each posting through an external-sort pool, and reads each
 posting's field length back from disk while writing; in pure Python that held
 a rebuild to about 0.4 MB/s here. A rebuild knows more than an edit does:
-records arrive in docnum order; the same words recur, so each word is analysed
-once (``WordIds``); a text field's words are logged as term ids and sorted into
-postings with numpy (``TokenLog``); and each term's blocks are written whole
-(``TermWriter``). The files are Whoosh's own: tests compare every term,
+records arrive in docnum order; the same words recur, so each value's words are
+numbered once for all the fields indexing it (``Words``) and each distinct word is
+analysed once per analyzer chain (``WordIds``); a text field's words are logged as
+numbers and sorted into postings with numpy (``TokenLog``); and a range of terms'
+blocks is written at a time (``TermWriter``). The files are Whoosh's own: tests compare every term,
 posting, length and stored field with what ``SegmentWriter`` writes for the
 same records.
 
@@ -20,7 +21,7 @@ import math
 import sys
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import index as windex
 from whoosh.analysis import Analyzer, CompositeAnalyzer, IDTokenizer
@@ -28,14 +29,17 @@ from whoosh.codec import whoosh3
 from whoosh.codec.base import Segment
 from whoosh.fields import ID, TEXT
 from whoosh.formats import Existence, Frequency, Positions
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from storage.index.analysis import PairFilter, WordCache
 from storage.index.deflate import compress
 from storage.index.schema import with_pairs
 from storage.index.term_writer import BlockValues, TermWriter
-from storage.index.token_log import DROPPED, Postings, TokenLog, WordIds
+from storage.index.token_log import Postings, TokenLog, WordIds, Words
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # A segment is written out once it holds this many postings (words, for text
 # fields): the bound on a rebuild worker's memory, about 12 bytes a word while adding
@@ -44,6 +48,11 @@ from storage.index.token_log import DROPPED, Postings, TokenLog, WordIds
 # queries 3x slower than one; a Whoosh merge of them took 208 s, longer than the
 # rebuild); there, this makes four segments a worker (3.2 million made five).
 MAX_POSTINGS = 3_500_000
+# Distinct words (per tokenizer) a segment may hold: their lookup takes about 110 bytes a
+# word; 6 MB of the benchmark's text holds 25,000.
+MAX_WORDS = 400_000
+# Whoosh's length byte of n tokens is the first byte whose length is n or more (length_to_byte).
+_BYTE_LENGTHS = [byte_to_length(b) for b in range(256)]
 _CACHED_FIELDS = {"doc", "tag", "color", "lang", "kind", "published", "created"}
 
 # How the postings of a field that is not a plain text field are held until the
@@ -94,8 +103,8 @@ class BulkSegmentWriter(SegmentWriter):
         self._words: dict[str, WordIds] = {}  # text and pair fields -> their chain's term ids
         self._chains: list[WordIds] = []  # one per distinct analyzer chain
         self._frequent: dict[str, dict[bytes, float]] = {}  # pair fields -> frequent terms
-        self._sequences: dict[tuple[int, int], list[int]] = {}  # this record's, by (chain, value)
-        self._split: dict[tuple[int, int], list[str]] = {}  # this record's words, by (tokenizer, value)
+        self._tokenizers: list[tuple[Any, Words]] = []  # each tokenizer's expression and words
+        self._numbered: dict[tuple[int, int], list[int]] = {}  # this record's, by (words, value)
         self._totals: dict[str, int] = {}  # scorable field -> its lengths added up
         self._mode: dict[str, str] = {}
         self._items_cache: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]] = {}
@@ -143,29 +152,34 @@ class BulkSegmentWriter(SegmentWriter):
         cache = WordCache.for_analyzer(analyzer)
         if cache is None:
             return None
-        self._chains.append(WordIds(cache))
+        words = next((w for expression, w in self._tokenizers if expression == cache.expression), None)
+        if words is None:
+            words = Words()
+            self._tokenizers.append((cache.expression, words))
+        self._chains.append(WordIds(cache, words))
         return self._chains[-1]
 
-    def _sequence(self, chain: WordIds, text: str) -> list[int]:
-        """A value's term ids, found once for a text field and its pair field; its words,
-        once for every chain with the same tokenizer (the text and prefix fields)."""
-        key = (id(chain), id(text))  # both live until the record is added
-        found = self._sequences.get(key)
+    def _numbers(self, chain: WordIds, text: str) -> list[int]:
+        """A value's word numbers, found once for every field indexing it with the same
+        tokenizer (a text field, its pair field and the prefix field)."""
+        key = (id(chain.words), id(text))  # both live until the record is added
+        found = self._numbered.get(key)
         if found is None:
-            split = (id(chain.cache.expression), id(text))
-            words = self._split.get(split)
-            if words is None:
-                words = self._split[split] = chain.cache.words(text)
-            found = self._sequences[key] = chain.ids(words)
+            found = self._numbered[key] = chain.words.numbers(chain.cache.words(text))
         return found
+
+    @property
+    def words_full(self) -> bool:
+        """Whether the segment holds so many distinct words that it should be written
+        (its words' lookup grows about 110 bytes a word)."""
+        return any(len(words) > MAX_WORDS for _expression, words in self._tokenizers)
 
     def add_document(self, **fields: Any) -> None:
         schema = self.schema
         docnum = self.docnum
         perdoc = self.perdocwriter
         perdoc.start_doc(docnum)
-        self._sequences.clear()
-        self._split.clear()
+        self._numbered.clear()
         for name in sorted(fields):
             if name.startswith("_"):
                 raise ValueError(f"bulk writer does not support {name!r} (boosts, custom stored values)")
@@ -203,20 +217,17 @@ class BulkSegmentWriter(SegmentWriter):
         self._totals[name] = self._totals.get(name, 0) + length
 
     def _add_text(self, name: str, words: WordIds, text: str, docnum: int) -> int:
-        """Logs a text value's words; returns its length in tokens (0 for a pair field,
-        whose length is known when its pairs are, at the end)."""
-        pairs = self._mode[name] == "pairs"
-        if pairs and not self._frequent[name]:  # no frequent words (not rebuilt yet): no pairs
+        """Logs a text value's word numbers. Returns 0: its length, the words its chain
+        keeps, is known once the words are analysed, when the segment is written."""
+        if self._mode[name] == "pairs" and not self._frequent[name]:  # none frequent (not rebuilt yet)
             return 0
-        ids = self._sequence(words, text)
+        numbers = self._numbers(words, text)
         log = self._logs.get(name)
         if log is None:
             log = self._logs[name] = TokenLog()
-        log.add(docnum, ids)
-        self.postings += len(ids)
-        if pairs:
-            return 0
-        return len(ids) - ids.count(DROPPED) if DROPPED in ids else len(ids)
+        log.add(docnum, numbers)
+        self.postings += len(numbers)
+        return 0
 
     def _add_items(self, terms: dict[bytes, array], items: Sequence[tuple[bytes, int, float, bytes]],
                    docnum: int, *, scorable: bool, mode: str, kept: _Held | None) -> int:
@@ -276,12 +287,27 @@ class BulkSegmentWriter(SegmentWriter):
         each = [encoded[x] if f > 1 else single[x] for f, x in zip(postings.freqs, xs, strict=True)]
         return lambda a, b: tuple(each[a:b])
 
-    def _pair_postings(self, name: str, log: TokenLog) -> Iterator[Postings]:
-        """A pair field's postings; its lengths are kept with the other fields'."""
-        found, docs, counts = log.pairs(self._words[name].terms, self._frequent[name])
-        for docnum, count in zip(docs.tolist(), counts.tolist(), strict=True):
-            self._keep_length(name, docnum, count)
+    def _log_postings(self, name: str, mode: str, log: TokenLog) -> Iterator[Postings]:
+        """The postings of a field with a word log, its words analysed now; its lengths
+        (words kept, or pairs) are kept with the other fields'."""
+        chain = self._words[name]
+        table = chain.table(log.numbers())
+        if mode == "pairs":
+            found, docs, counts = log.pairs(table, chain.terms, self._frequent[name])
+        else:
+            docs, counts = log.lengths(table)
+            found = log.postings(table, chain.terms, positions=mode == "positions")
+        self._set_lengths(name, docs, counts)
         return found
+
+    def _set_lengths(self, name: str, docs: np.ndarray, counts: np.ndarray) -> None:
+        """A field's lengths, all at once: ``counts[i]`` tokens in document ``docs[i]``."""
+        import numpy as np
+
+        lengths = np.zeros(self.docnum, dtype=np.uint8)
+        lengths[docs] = length_bytes(counts)
+        self._lengths[name] = array("B", lengths.tobytes())
+        self._totals[name] = int(counts.sum())
 
     def _write_lengths(self) -> None:
         """Each field's length column, as ``W3PerDocWriter.add_field`` writes it a document
@@ -299,8 +325,8 @@ class BulkSegmentWriter(SegmentWriter):
             perdoc._fieldlengths[name] += self._totals[name]
 
     def _flush_segment(self) -> None:
-        for chain in self._chains:
-            chain.forget_words()
+        for _expression, words in self._tokenizers:
+            words.forget_numbers()
         self._items_cache.clear()
         fieldwriter = self.fieldwriter
         for name in sorted({*self._terms, *self._logs}):
@@ -311,9 +337,7 @@ class BulkSegmentWriter(SegmentWriter):
             if log is None:
                 chunks = [_gathered(self._terms.pop(name), mode)]
             else:
-                terms = self._words[name].terms
-                chunks = self._pair_postings(name, log) if mode == "pairs" else \
-                    log.postings(terms, positions=mode == "positions")
+                chunks = self._log_postings(name, mode, log)
                 del log  # its words are in the chunks now
             fieldwriter.start_field(name, field)
             postwriter = fieldwriter._postwriter
@@ -361,6 +385,13 @@ def _gathered(flats: dict[bytes, array], mode: str) -> Postings:
     return out
 
 
+def length_bytes(counts: np.ndarray) -> np.ndarray:
+    """Whoosh's ``length_to_byte`` of each count: the first byte standing for that length or more."""
+    import numpy as np
+
+    return np.minimum(np.searchsorted(_BYTE_LENGTHS, counts, side="left"), 255).astype(np.uint8)
+
+
 def _big_endian(freqs: array) -> bytes:
     """Counts as Frequency stores a block's values: ``pack_uint`` of each, joined."""
     out = array("I", freqs)
@@ -385,7 +416,8 @@ def build_segments(ix: windex.Index, records: Iterable[dict[str, Any]], max_post
             writer.add_document(**with_pairs(record))
             count += 1
             chars += len(record.get("body") or "") + len(record.get("note") or "")
-            if flush_due(writer.postings, postings + writer.postings, chars, expected_chars, max_postings):
+            if writer.words_full or flush_due(writer.postings, postings + writer.postings, chars,
+                                              expected_chars, max_postings):
                 postings += writer.postings
                 segment = writer.finish()
                 if segment is not None:

@@ -2,9 +2,11 @@
 
 The bulk writer used to file each value's postings term by term as it went: a
 dictionary lookup and a few appends per posting in Python, about 4 µs each. Here
-a value costs three appends (its term ids, its docnum and its word count) and the
-postings come out of stable sorts when the segment is written, a range of terms
-at a time: by term, then docnum, then position, as Whoosh stores them.
+a value costs one lookup of its words' numbers (``Words``, shared by every field
+that indexes the value) and three appends per field (the numbers, its docnum and
+its word count). When the segment is written, each analyzer chain analyses each
+distinct word once (``WordIds``), and the postings come out of stable sorts, a
+range of terms at a time: by term, then docnum, then position, as Whoosh stores them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import pickle
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import pairwise, repeat
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from whoosh.system import pack_uint
@@ -28,40 +30,76 @@ if TYPE_CHECKING:
 # writing a rebuild's segments need it.
 
 DROPPED = -1  # a word the analyzer drops: it has a position but no term
-_NEW = -2  # a word not seen yet
-_CACHE_WORDS = 500_000
+_NEW = -2  # a word not analysed yet
+
+
+class Words:
+    """Each distinct word of a segment's values numbered once, for all the analyzer chains
+    with the same tokenizer: a value is looked up once however many fields index it (a
+    text field, its pair field and the prefix field), and each chain analyses a word
+    when the segment is written (``WordIds``)."""
+
+    def __init__(self) -> None:
+        self.words: list[str] = []  # by number
+        self._numbers: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def numbers(self, words: list[str]) -> list[int]:
+        """The number of each word, new words numbered as they come."""
+        out = list(map(self._numbers.get, words))  # a C loop; new words are rare
+        if None in out:
+            numbers = self._numbers
+            for i, found in enumerate(out):
+                if found is None:
+                    word = words[i]
+                    found = numbers.get(word)  # it may be new earlier in this value
+                    if found is None:
+                        found = numbers[word] = len(self.words)
+                        self.words.append(word)
+                    out[i] = found
+        return out  # type: ignore[return-value]  # no None left
+
+    def forget_numbers(self) -> None:
+        """Drops the lookup of numbers (the words stay): no more words come once a
+        segment is being written."""
+        self._numbers = {}
 
 
 class WordIds:
-    """The term id of each word of a text: each distinct word analysed once (by a
-    ``WordCache``), each distinct term numbered once for the segment."""
+    """One analyzer chain's term for each numbered word: each distinct word analysed once
+    (by a ``WordCache``), each distinct term numbered once for the segment."""
 
-    def __init__(self, cache: WordCache) -> None:
+    def __init__(self, cache: WordCache, words: Words) -> None:
         self.cache = cache
+        self.words = words  # shared by the chains with this chain's tokenizer
         self.terms: list[bytes] = []  # by id
-        self._ids: dict[str, int] = {}
+        self._by_key: dict[str, int] = {}
         self._by_term: dict[bytes, int] = {}
+        self._table: np.ndarray | None = None  # term id by word number (_NEW: not analysed)
 
-    def ids(self, words: list[str]) -> list[int]:
-        """The term id of each word (``DROPPED``: the analyzer drops it)."""
-        out = list(map(self._ids.get, words, repeat(_NEW)))  # a C loop; new words are rare
-        if _NEW in out:
-            for i, found in enumerate(out):
-                if found == _NEW:
-                    out[i] = self._id(words[i])
-        return out
+    def table(self, numbers: np.ndarray) -> np.ndarray:
+        """Term id by word number (``DROPPED``: the analyzer drops the word), with every
+        word of ``numbers`` analysed."""
+        import numpy as np
 
-    def forget_words(self) -> None:
-        """Drops the word lookups (the terms stay): no more words come once a segment is
-        being written, and they are some 10 MB at the writer's busiest."""
-        self._ids = {}
-        self._by_term = {}
+        table = self._table
+        if table is None or len(table) < len(self.words):
+            grown = np.full(len(self.words), _NEW, dtype=np.int32)
+            if table is not None:
+                grown[: len(table)] = table
+            table = self._table = grown
+        wanted = np.zeros(len(table), dtype=bool)
+        wanted[numbers] = True
+        words = self.words.words
+        for n in np.flatnonzero(wanted & (table == _NEW)).tolist():
+            table[n] = self._id(words[n])
+        return table
 
     def _id(self, word: str) -> int:
-        if len(self._ids) > _CACHE_WORDS:  # words, not terms: the ids stay the same
-            self._ids.clear()
         key = self.cache.key(word)
-        found = self._ids.get(key)
+        found = self._by_key.get(key)
         if found is None:
             term = self.cache.analyse(key)
             if term is None:
@@ -71,8 +109,7 @@ class WordIds:
                 if found is None:
                     found = self._by_term[term] = len(self.terms)
                     self.terms.append(term)
-            self._ids[key] = found
-        self._ids[word] = found
+            self._by_key[key] = found
         return found
 
 
@@ -98,17 +135,25 @@ class TokenLog:
     docs: array = field(default_factory=lambda: array("I"))
     counts: array = field(default_factory=lambda: array("I"))
 
+    def numbers(self) -> np.ndarray:
+        """The word numbers logged, in order (a view: log no more while it lives)."""
+        import numpy as np
+
+        return np.frombuffer(self.ids, dtype=np.int32)
+
     def add(self, docnum: int, ids: list[int]) -> None:
         self.ids.extend(ids)
         self.docs.append(docnum)
         self.counts.append(len(ids))
 
-    def _words(self, positions: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """Each kept word's term id, docnum and position (Whoosh's: dropped words count).
-        The log is emptied: its memory goes as the arrays returned are dropped."""
+    def _words(self, table: np.ndarray,
+               positions: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Each kept word's term id (by ``table``, from word numbers), docnum and position
+        (Whoosh's: dropped words count). The log is emptied: its memory goes as the
+        arrays returned are dropped."""
         import numpy as np
 
-        ids = np.frombuffer(self.ids, dtype=np.int32)
+        ids = table[np.frombuffer(self.ids, dtype=np.int32)]
         counts = np.frombuffer(self.counts, dtype=np.uint32)
         docs = np.repeat(np.frombuffer(self.docs, dtype=np.uint32), counts)
         pos = None
@@ -121,18 +166,28 @@ class TokenLog:
         keep = ids != DROPPED
         return ids[keep], docs[keep], None if pos is None else pos[keep]
 
-    def postings(self, terms: list[bytes], positions: bool) -> Iterator[Postings]:
-        """The postings, with positions if ``positions`` (else counts only), a range of
-        terms at a time; empties the log."""
-        return _postings(*self._words(positions), terms)
+    def lengths(self, table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each value's docnum and length: the number of its words the analyzer keeps
+        (``table``: the term id of each word number)."""
+        import numpy as np
 
-    def pairs(self, terms: list[bytes],
+        counts = np.frombuffer(self.counts, dtype=np.uint32).astype(np.int64)
+        kept = np.concatenate([[0], np.cumsum(table[np.frombuffer(self.ids, dtype=np.int32)] != DROPPED)])
+        ends = np.cumsum(counts)
+        return np.frombuffer(self.docs, dtype=np.uint32).astype(np.int64), kept[ends] - kept[ends - counts]
+
+    def postings(self, table: np.ndarray, terms: list[bytes], positions: bool) -> Iterator[Postings]:
+        """The postings, with positions if ``positions`` (else counts only), a range of
+        terms at a time; ``table``: the term id of each word number. Empties the log."""
+        return _postings(*self._words(table, positions), terms)
+
+    def pairs(self, table: np.ndarray, terms: list[bytes],
               frequent: dict[bytes, float]) -> tuple[Iterator[Postings], np.ndarray, np.ndarray]:
         """The word pairs ``analysis.PairFilter`` makes of these values (counts only), and
         each value's number of pairs: (postings, docnums, counts)."""
         import numpy as np
 
-        ids, docs, _pos = self._words(positions=False)
+        ids, docs, _pos = self._words(table, positions=False)
         weight = np.array([frequent.get(t, 0.0) for t in terms] or [0.0])
         # Only words with a weight can pair; a value's last word and the next value's
         # first are not adjacent. Then the filter's rule, is_pair, on the same doubles.

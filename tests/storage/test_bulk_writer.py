@@ -8,19 +8,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.formats import Positions
 from whoosh.reading import IndexReader
+from whoosh.util.numeric import length_to_byte
 
-from storage.index import deflate, token_log
+from storage.index import bulk, deflate, token_log
 from storage.index.analysis import WordCache, folding, prefixes, stemming
-from storage.index.bulk import BulkSegmentWriter, build_segments, commit_segments
+from storage.index.bulk import BulkSegmentWriter, build_segments, commit_segments, length_bytes
 from storage.index.pairs import frequent_terms
 from storage.index.query import Parser, bound_expansions
 from storage.index.schema import PAIR_FIELDS, build_schema, with_pairs
-from storage.index.token_log import TokenLog, WordIds
+from storage.index.token_log import TokenLog, WordIds, Words
 
 WORDS = [
     "Mérida", "MÉRIDA", "merida", "résumés", "Peña", "laundering", "laundered", "cárteles", "tráfico",
@@ -148,23 +150,29 @@ def test_without_frequent_words_the_bulk_index_has_no_pairs_as_whoosh_has_none(t
 
 @pytest.mark.parametrize("chunk", [None, 50])
 @pytest.mark.parametrize("analyzer", [stemming("en"), stemming("es"), prefixes()])
-def test_word_log_gives_the_analyzers_terms_and_positions(analyzer: Any, chunk: int | None,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_word_log_gives_the_analyzers_terms_positions_and_lengths(analyzer: Any, chunk: int | None,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     if chunk:
         monkeypatch.setattr(token_log, "CHUNK_WORDS", chunk)
     cache = WordCache.for_analyzer(analyzer)
     assert cache is not None
-    words, log = WordIds(cache), TokenLog()
+    chain, log = WordIds(cache, Words()), TokenLog()
     rng = random.Random(11)
     expected: dict[tuple[bytes, int], list[int]] = {}  # (term, docnum) -> positions
+    expected_lengths: dict[int, int] = {}
     for docnum in range(200):
         sample = text(rng, rng.randint(0, 60))
-        log.add(docnum, words.ids(cache.words(sample)))
-        for t in analyzer(sample, positions=True, mode="index"):
-            expected.setdefault((t.text.encode("utf-8"), docnum), []).append(t.pos)
+        log.add(docnum, chain.words.numbers(cache.words(sample)))
+        tokens = [(t.text, t.pos) for t in analyzer(sample, positions=True, mode="index")]
+        expected_lengths[docnum] = len(tokens)
+        for term, pos in tokens:
+            expected.setdefault((term.encode("utf-8"), docnum), []).append(pos)
+    table = chain.table(log.numbers())
+    docs, lengths = log.lengths(table)
+    assert dict(zip(docs.tolist(), lengths.tolist(), strict=True)) == expected_lengths
     got: dict[tuple[bytes, int], list[int]] = {}
     terms: list[bytes] = []
-    for found in log.postings(words.terms, positions=True):
+    for found in log.postings(table, chain.terms, positions=True):
         assert found.xs is not None
         terms += found.terms
         for i, term in enumerate(found.terms):
@@ -174,6 +182,11 @@ def test_word_log_gives_the_analyzers_terms_and_positions(analyzer: Any, chunk: 
                 got[term, found.docs[p]] = Positions().decode_positions(value)
     assert got == expected
     assert terms == sorted(set(terms))
+
+
+def test_length_bytes_are_whooshs() -> None:
+    counts = np.arange(0, 120_000)
+    assert length_bytes(counts).tolist() == [length_to_byte(n) for n in range(120_000)]
 
 
 def test_word_cache_refuses_chains_it_cannot_reproduce() -> None:
@@ -231,6 +244,22 @@ def test_segments_come_out_about_equal_when_the_text_size_is_known(tmp_path: Pat
     sizes = [s.doc_count_all() for s in even]
     assert count == len(recs) and len(sizes) == 3
     assert max(sizes) < 1.25 * min(sizes)
+
+
+def test_a_segment_is_written_once_it_holds_max_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "MAX_WORDS", 100)  # distinct words: their lookup bounds memory
+    recs = records(40)
+    for n, r in enumerate(recs):  # ten new words a record
+        r["body"] = r["pre"] = r[f"text_{r['lang']}"] = " ".join(f"word{n}x{k}" for k in range(10))
+    ix = windex.create_in(str(tmp_path), build_schema())
+    segments, count = build_segments(ix, recs)
+    assert count == len(recs) and 3 <= len(segments) <= 5
+    commit_segments(ix, segments)
+    with ix.searcher() as s:
+        assert s.doc_count() == len(recs)
+        for n in (0, 17, 39):
+            found = s.search(wq.Or([wq.Term(f, f"word{n}x9") for f in ("text_en", "text_es")]))
+            assert [hit["key"] for hit in found] == [recs[n]["key"]]
 
 
 def test_a_commit_keeps_the_readers_of_unchanged_segments(tmp_path: Path) -> None:
