@@ -291,7 +291,7 @@ class BulkSegmentWriter(SegmentWriter):
         """The postings of a field with a word log, its words analysed now; its lengths
         (words kept, or pairs) are kept with the other fields'."""
         chain = self._words[name]
-        table = chain.table(log.numbers())
+        table = chain.table
         if mode == "pairs":
             found, docs, counts = log.pairs(table, chain.terms, self._frequent[name])
         else:
@@ -324,9 +324,18 @@ class BulkSegmentWriter(SegmentWriter):
             writer._count = len(data)
             perdoc._fieldlengths[name] += self._totals[name]
 
-    def _flush_segment(self) -> None:
+    def _analyse(self) -> None:
+        """Every logged word analysed by its fields' chains; then the words and their
+        lookups go, before the postings are sorted."""
+        for name, log in self._logs.items():
+            self._words[name].analyse(log.numbers())
+        for chain in self._chains:
+            chain.forget_words()
         for _expression, words in self._tokenizers:
-            words.forget_numbers()
+            words.forget()
+
+    def _flush_segment(self) -> None:
+        self._analyse()
         self._items_cache.clear()
         fieldwriter = self.fieldwriter
         for name in sorted({*self._terms, *self._logs}):

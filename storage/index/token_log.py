@@ -61,9 +61,9 @@ class Words:
                     out[i] = found
         return out  # type: ignore[return-value]  # no None left
 
-    def forget_numbers(self) -> None:
-        """Drops the lookup of numbers (the words stay): no more words come once a
-        segment is being written."""
+    def forget(self) -> None:
+        """Drops the words and their numbers: once the segment's words are analysed."""
+        self.words = []
         self._numbers = {}
 
 
@@ -75,13 +75,11 @@ class WordIds:
         self.cache = cache
         self.words = words  # shared by the chains with this chain's tokenizer
         self.terms: list[bytes] = []  # by id
-        self._by_key: dict[str, int] = {}
         self._by_term: dict[bytes, int] = {}
         self._table: np.ndarray | None = None  # term id by word number (_NEW: not analysed)
 
-    def table(self, numbers: np.ndarray) -> np.ndarray:
-        """Term id by word number (``DROPPED``: the analyzer drops the word), with every
-        word of ``numbers`` analysed."""
+    def analyse(self, numbers: np.ndarray) -> None:
+        """Finds the term of every word of ``numbers`` not analysed yet (``table``)."""
         import numpy as np
 
         table = self._table
@@ -95,21 +93,28 @@ class WordIds:
         words = self.words.words
         for n in np.flatnonzero(wanted & (table == _NEW)).tolist():
             table[n] = self._id(words[n])
-        return table
+
+    @property
+    def table(self) -> np.ndarray:
+        """The term id of each word number analysed (``DROPPED``: the analyzer drops the word)."""
+        assert self._table is not None, "analyse() first"
+        return self._table
+
+    def forget_words(self) -> None:
+        """Drops the lookup of terms (the table and terms stay): once every word of a
+        segment is analysed, before its postings are sorted, the busiest time."""
+        self._by_term = {}
 
     def _id(self, word: str) -> int:
-        key = self.cache.key(word)
-        found = self._by_key.get(key)
+        # Each distinct word is analysed, not each distinct key: a lookup of keys cost a
+        # worker 4 MB at its busiest for a few stems saved.
+        term = self.cache.analyse(self.cache.key(word))
+        if term is None:
+            return DROPPED
+        found = self._by_term.get(term)
         if found is None:
-            term = self.cache.analyse(key)
-            if term is None:
-                found = DROPPED
-            else:
-                found = self._by_term.get(term)
-                if found is None:
-                    found = self._by_term[term] = len(self.terms)
-                    self.terms.append(term)
-            self._by_key[key] = found
+            found = self._by_term[term] = len(self.terms)
+            self.terms.append(term)
         return found
 
 

@@ -167,7 +167,9 @@ def test_word_log_gives_the_analyzers_terms_positions_and_lengths(analyzer: Any,
         expected_lengths[docnum] = len(tokens)
         for term, pos in tokens:
             expected.setdefault((term.encode("utf-8"), docnum), []).append(pos)
-    table = chain.table(log.numbers())
+    chain.analyse(log.numbers())
+    chain.forget_words()
+    table = chain.table
     docs, lengths = log.lengths(table)
     assert dict(zip(docs.tolist(), lengths.tolist(), strict=True)) == expected_lengths
     got: dict[tuple[bytes, int], list[int]] = {}
