@@ -104,7 +104,7 @@ class BulkSegmentWriter(SegmentWriter):
         self._chains: list[WordIds] = []  # one per distinct analyzer chain
         self._frequent: dict[str, dict[bytes, float]] = {}  # pair fields -> frequent terms
         self._tokenizers: list[tuple[Any, Words]] = []  # each tokenizer's expression and words
-        self._numbered: dict[tuple[int, int], list[int]] = {}  # this record's, by (words, value)
+        self._numbered: dict[tuple[int, int], tuple[int, int]] = {}  # this record's, by (words, value)
         self._totals: dict[str, int] = {}  # scorable field -> its lengths added up
         self._mode: dict[str, str] = {}
         self._items_cache: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]] = {}
@@ -159,13 +159,13 @@ class BulkSegmentWriter(SegmentWriter):
         self._chains.append(WordIds(cache, words))
         return self._chains[-1]
 
-    def _numbers(self, chain: WordIds, text: str) -> list[int]:
-        """A value's word numbers, found once for every field indexing it with the same
-        tokenizer (a text field, its pair field and the prefix field)."""
+    def _numbers(self, chain: WordIds, text: str) -> tuple[int, int]:
+        """Where a value's word numbers start in its tokenizer's log, and how many: logged
+        once for every field indexing it (a text field, its pair field and the prefix field)."""
         key = (id(chain.words), id(text))  # both live until the record is added
         found = self._numbered.get(key)
         if found is None:
-            found = self._numbered[key] = chain.words.numbers(chain.cache.words(text))
+            found = self._numbered[key] = chain.words.add(chain.cache.words(text))
         return found
 
     @property
@@ -221,12 +221,12 @@ class BulkSegmentWriter(SegmentWriter):
         keeps, is known once the words are analysed, when the segment is written."""
         if self._mode[name] == "pairs" and not self._frequent[name]:  # none frequent (not rebuilt yet)
             return 0
-        numbers = self._numbers(words, text)
+        start, count = self._numbers(words, text)
         log = self._logs.get(name)
         if log is None:
-            log = self._logs[name] = TokenLog()
-        log.add(docnum, numbers)
-        self.postings += len(numbers)
+            log = self._logs[name] = TokenLog(words.words)
+        log.add(docnum, start, count)
+        self.postings += count
         return 0
 
     def _add_items(self, terms: dict[bytes, array], items: Sequence[tuple[bytes, int, float, bytes]],
@@ -347,6 +347,8 @@ class BulkSegmentWriter(SegmentWriter):
                 chunks = [_gathered(self._terms.pop(name), mode)]
             else:
                 chunks = self._log_postings(name, mode, log)
+                if not any(other.source is log.source for other in self._logs.values()):
+                    log.source.log = array("i")  # no field left reads it
                 del log  # its words are in the chunks now
             fieldwriter.start_field(name, field)
             postwriter = fieldwriter._postwriter

@@ -42,6 +42,13 @@ class Words:
     def __init__(self) -> None:
         self.words: list[str] = []  # by number
         self._numbers: dict[str, int] = {}
+        self.log = array("i")  # the numbers of every value added, one after another
+
+    def add(self, words: list[str]) -> tuple[int, int]:
+        """Logs a value's words as numbers; returns where they start in ``log``, and how many."""
+        start = len(self.log)
+        self.log.extend(self.numbers(words))
+        return start, len(words)
 
     def __len__(self) -> int:
         return len(self.words)
@@ -62,7 +69,8 @@ class Words:
         return out  # type: ignore[return-value]  # no None left
 
     def forget(self) -> None:
-        """Drops the words and their numbers: once the segment's words are analysed."""
+        """Drops the words and their lookup (the log stays): once the segment's words are
+        analysed."""
         self.words = []
         self._numbers = {}
 
@@ -134,22 +142,32 @@ class Postings:
 
 @dataclass
 class TokenLog:
-    """Every value of one text field in a segment: term ids, one value per docnum."""
+    """Every value of one text field in a segment, one value per docnum: where its word
+    numbers are in ``source.log`` (a value indexed by several fields is logged once)."""
 
-    ids: array = field(default_factory=lambda: array("i"))
+    source: Words
+    starts: array = field(default_factory=lambda: array("I"))
     docs: array = field(default_factory=lambda: array("I"))
     counts: array = field(default_factory=lambda: array("I"))
 
+    def add(self, docnum: int, start: int, count: int) -> None:
+        self.starts.append(start)
+        self.docs.append(docnum)
+        self.counts.append(count)
+
     def numbers(self) -> np.ndarray:
-        """The word numbers logged, in order (a view: log no more while it lives)."""
+        """The word numbers of the values, in order."""
         import numpy as np
 
-        return np.frombuffer(self.ids, dtype=np.int32)
-
-    def add(self, docnum: int, ids: list[int]) -> None:
-        self.ids.extend(ids)
-        self.docs.append(docnum)
-        self.counts.append(len(ids))
+        counts = np.frombuffer(self.counts, dtype=np.uint32).astype(np.int64)
+        ends = np.cumsum(counts)
+        # A word's place in the source log: its place here, plus how far its value was
+        # shifted by the values other fields logged in between (never negative). In
+        # int32 and in place: a segment's field has about a million words.
+        shift = np.frombuffer(self.starts, dtype=np.uint32).astype(np.int64) - (ends - counts)
+        at = np.repeat(shift.astype(np.int32), counts)
+        at += np.arange(len(at), dtype=np.int32)
+        return np.frombuffer(self.source.log, dtype=np.int32)[at]
 
     def _words(self, table: np.ndarray,
                positions: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
@@ -158,14 +176,14 @@ class TokenLog:
         arrays returned are dropped."""
         import numpy as np
 
-        ids = table[np.frombuffer(self.ids, dtype=np.int32)]
+        ids = table[self.numbers()]
         counts = np.frombuffer(self.counts, dtype=np.uint32)
         docs = np.repeat(np.frombuffer(self.docs, dtype=np.uint32), counts)
         pos = None
         if positions:
             firsts = np.cumsum(counts, dtype=np.int64) - counts  # each value's first word
             pos = np.arange(len(ids), dtype=np.int32) - np.repeat(firsts.astype(np.int32), counts)
-        self.ids, self.docs, self.counts = array("i"), array("I"), array("I")
+        self.starts, self.docs, self.counts = array("I"), array("I"), array("I")
         if DROPPED not in ids:
             return ids, docs, pos
         keep = ids != DROPPED
@@ -177,7 +195,7 @@ class TokenLog:
         import numpy as np
 
         counts = np.frombuffer(self.counts, dtype=np.uint32).astype(np.int64)
-        kept = np.concatenate([[0], np.cumsum(table[np.frombuffer(self.ids, dtype=np.int32)] != DROPPED)])
+        kept = np.concatenate([[0], np.cumsum(table[self.numbers()] != DROPPED)])
         ends = np.cumsum(counts)
         return np.frombuffer(self.docs, dtype=np.uint32).astype(np.int64), kept[ends] - kept[ends - counts]
 

@@ -156,13 +156,14 @@ def test_word_log_gives_the_analyzers_terms_positions_and_lengths(analyzer: Any,
         monkeypatch.setattr(token_log, "CHUNK_WORDS", chunk)
     cache = WordCache.for_analyzer(analyzer)
     assert cache is not None
-    chain, log = WordIds(cache, Words()), TokenLog()
+    chain = WordIds(cache, Words())
+    log = TokenLog(chain.words)
     rng = random.Random(11)
     expected: dict[tuple[bytes, int], list[int]] = {}  # (term, docnum) -> positions
     expected_lengths: dict[int, int] = {}
     for docnum in range(200):
         sample = text(rng, rng.randint(0, 60))
-        log.add(docnum, chain.words.numbers(cache.words(sample)))
+        log.add(docnum, *chain.words.add(cache.words(sample)))
         tokens = [(t.text, t.pos) for t in analyzer(sample, positions=True, mode="index")]
         expected_lengths[docnum] = len(tokens)
         for term, pos in tokens:
