@@ -1,10 +1,11 @@
 """Rebuilding the whole search index from the project file, in parallel where it pays.
 
-Each worker process reads its own share of documents and highlights straight
-from the project file and writes its own Whoosh segments (``BulkSegmentWriter``);
-the parent only plans the shares, reports progress and makes the segments live
-in one commit. Workers are *spawned*, not forked, so this is safe beside Qt's
-threads in the window as well as in the command line.
+Each worker process takes shares of documents and highlights from a queue as it
+finishes the last, reads them straight from the project file and writes its own
+Whoosh segments (``BulkSegmentWriter``); the parent only plans the shares, reports
+progress and makes the segments live in one commit. Workers are *spawned*, not
+forked, so this is safe beside Qt's threads in the window as well as in the
+command line.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ from storage.project_file import ProjectFile
 
 Progress = Callable[[int, int], bool | None]
 PROCS = min(2, os.cpu_count() or 1)  # the machines we aim at have two cores
+# Workers take shares one at a time as they finish the last: on the benchmark machine
+# one of two workers given half each ran a fifth slower than the other (the same
+# halves ran equally fast one at a time), and the faster then idled for 3 to 7 s.
+# More shares even out the end; each costs a few queries.
+SHARES_PER_WORKER = 8
 PARALLEL_MIN_CHARS = 3_000_000  # below this, starting processes costs more than it saves
 DOC_CHUNK = 50
 ANN_CHUNK = 5000
@@ -152,12 +158,13 @@ def rebuild(project: ProjectFile, ix: windex.Index, progress: Progress | None,
             procs: int) -> tuple[list[Any], int]:
     """Write every record into new segments; returns (segments, records). Raises Cancelled."""
     with project.session() as s:
-        shares, chars = plan(s, max(1, procs))
+        shares, chars = plan(s, max(1, procs) * SHARES_PER_WORKER)
     total = sum(sh.units for sh in shares)
     if procs <= 1 or len(shares) <= 1 or chars < PARALLEL_MIN_CHARS:
         return _in_process(project, ix, shares, total, progress)
     try:
-        return _in_workers(project.path, Path(ix.storage.folder), shares, total, progress)
+        return _in_workers(project.path, Path(ix.storage.folder), shares, total, progress,
+                           procs=min(procs, len(shares)))
     except _NotStarted:
         # A spawned worker re-imports the caller's main module, which some callers
         # cannot offer (a script read from stdin, an unguarded script): do it here.
@@ -179,23 +186,23 @@ def _in_process(project: ProjectFile, ix: windex.Index, shares: list[Share], tot
         if progress and progress(done, total) is False:
             raise Cancelled
 
-    segments: list[Any] = []
-    count = 0
     with project.session() as s:
-        for share in shares:
-            found, n = build_segments(ix, records(s, share, tick), expected_chars=share.chars)
-            segments += found
-            count += n
-    return segments, count
+        return build_segments(ix, (r for share in shares for r in records(s, share, tick)),
+                              expected_chars=sum(sh.chars for sh in shares))
 
 
 def _in_workers(project_path: Path, folder: Path, shares: list[Share], total: int,
-                progress: Progress | None) -> tuple[list[Any], int]:
+                progress: Progress | None, *, procs: int) -> tuple[list[Any], int]:
     ctx = mp.get_context("spawn")
     messages: Any = ctx.Queue()
-    workers = [ctx.Process(target=_worker, args=(str(project_path), str(folder), share, n, messages),
+    tasks: Any = ctx.Queue()
+    for share in [*shares, *[None] * procs]:  # a None a worker: no more shares
+        tasks.put(share)
+    expected = sum(sh.chars for sh in shares) // procs  # about what each worker will take
+    workers = [ctx.Process(target=_worker, args=(str(project_path), str(folder), n, messages),
+                           kwargs={"tasks": tasks, "expected_chars": expected},
                            name=f"dossier-reindex-{n}", daemon=True)
-               for n, share in enumerate(shares)]
+               for n in range(procs)]
     for w in workers:
         w.start()
     done_units = 0
@@ -227,6 +234,7 @@ def _in_workers(project_path: Path, folder: Path, shares: list[Share], total: in
         for w in workers:
             w.join(timeout=30)
         messages.close()
+        tasks.close()
     return segments, count
 
 
@@ -238,15 +246,21 @@ def _check_alive(workers: list[Any], finished: set[int], heard: bool) -> None:
             raise KnownError(f"search index rebuild: worker {n} stopped (exit code {w.exitcode})")
 
 
-def _worker(project_path: str, folder: str, share: Share, part: int, messages: Any) -> None:
-    """Runs in a spawned process: build this share's segments and send them back."""
+def _worker(project_path: str, folder: str, part: int, messages: Any, *, tasks: Any,
+            expected_chars: int) -> None:
+    """Runs in a spawned process: build segments of the shares taken from ``tasks``
+    until a None, and send them back."""
     try:
         project = ProjectFile.open_current(Path(project_path))
         ix = windex.open_dir(folder)
         try:
             with project.session() as s:
-                found, n = build_segments(ix, records(s, share, lambda units: messages.put(
-                    ("progress", part, units))), expected_chars=share.chars)
+                def tick(units: int) -> None:
+                    messages.put(("progress", part, units))
+
+                taken = iter(tasks.get, None)
+                found, n = build_segments(ix, (r for share in taken for r in records(s, share, tick)),
+                                          expected_chars=expected_chars)
         finally:
             ix.close()
             project.close()

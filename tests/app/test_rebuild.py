@@ -51,6 +51,8 @@ def test_parallel_rebuild_equals_in_process(filled: Library, monkeypatch: pytest
     expected = answers(filled)
     assert all(expected.values())
     monkeypatch.setattr(rebuild, "PARALLEL_MIN_CHARS", 0)  # small project, real worker processes
+    with filled._project.session() as s:  # more shares than workers: they take turns
+        assert len(rebuild.plan(s, 2 * rebuild.SHARES_PER_WORKER)[0]) > 4
     seen: list[tuple[int, int]] = []
     written = filled.reindex(lambda done, total: seen.append((done, total)) and None, procs=2)
     assert written == filled._index.doc_count()
