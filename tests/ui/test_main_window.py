@@ -69,8 +69,7 @@ def test_rebuild_search_index_from_the_window(doc_window: MainWindow, qtbot: QtB
         monkeypatch.setattr(app.rebuild, "PARALLEL_MIN_CHARS", 0)
         in_workers = app.rebuild._in_workers
         monkeypatch.setattr(app.rebuild, "_in_workers",
-                            lambda path, folder, shares, *rest: spawned.append(len(shares))
-                            or in_workers(path, folder, shares, *rest))
+                            lambda *args, procs: spawned.append(procs) or in_workers(*args, procs=procs))
         second = tmp_path / "second.txt"
         second.write_text("Second report\n\nExtradition requests were delayed.\n", encoding="utf-8")
         assert window.lib.import_file(second).status == "imported"
