@@ -102,7 +102,9 @@ def child_run(code: str, env: dict[str, str]) -> tuple[float, float]:
     peak = 0
     while child.poll() is None:
         peak = max(peak, tree_rss(child.pid))
-        time.sleep(0.05)
+        # Each look reads every process's stat file, taking CPU from the rebuild it
+        # measures; a rebuild's memory peaks last seconds (a segment being written).
+        time.sleep(0.2)
     out = child.stdout.read() if child.stdout else ""
     if child.returncode:
         raise SystemExit(f"child failed with exit code {child.returncode}")
