@@ -8,9 +8,9 @@ records arrive in docnum order; the same words recur, so each value's words are
 numbered once for all the fields indexing it (``Words``) and each distinct word is
 analysed once per analyzer chain (``WordIds``); a text field's words are logged as
 numbers and sorted into postings with numpy (``TokenLog``); and a range of terms'
-blocks is written at a time (``TermWriter``). The files are Whoosh's own: tests compare every term,
-posting, length and stored field with what ``SegmentWriter`` writes for the
-same records.
+blocks is written at a time (``TermWriter``). The files are Whoosh's own: tests
+compare every term, posting, block header, length and stored field with what
+``SegmentWriter`` writes for the same records.
 
 It leans on ``SegmentWriter`` internals, so ``pyproject.toml`` pins whoosh-reloaded.
 """
@@ -42,8 +42,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 # A segment is written out once it holds this many postings (words, for text
-# fields): the bound on a rebuild worker's memory, about 12 bytes a word while adding
-# and 8 more while sorting, on top of about 90 MB for Python and the libraries.
+# fields): the bound on a rebuild worker's memory. On the benchmark a worker peaks at
+# about 140 MB while writing such a segment, 77 MB of it Python and the libraries.
 # Every segment costs each query (on the 53 MB benchmark, 6 segments made term
 # queries 3x slower than one; a Whoosh merge of them took 208 s, longer than the
 # rebuild); there, this makes four segments a worker (3.2 million made five).
@@ -189,8 +189,8 @@ class BulkSegmentWriter(SegmentWriter):
             field = schema[name]
             if field.indexed:
                 words = self._words.get(name)
-                if words is not None:
-                    length = self._add_text(name, words, value, docnum)
+                if words is not None:  # its lengths come when the segment is written
+                    self._add_text(name, words, value, docnum)
                 else:
                     terms = self._terms.get(name)
                     if terms is None:
@@ -198,8 +198,8 @@ class BulkSegmentWriter(SegmentWriter):
                     length = self._add_items(terms, self._items(name, field, value), docnum,
                                              scorable=field.scorable, mode=self._mode[name],
                                              kept=self._values.get(name))
-                if length:
-                    self._keep_length(name, docnum, length)
+                    if length:
+                        self._keep_length(name, docnum, length)
             if field.stored:  # lengths are filed for the whole segment at the end
                 perdoc.add_field(name, field, value, 0)
         perdoc.finish_doc()
@@ -216,18 +216,16 @@ class BulkSegmentWriter(SegmentWriter):
         lengths.append(length_to_byte(length))
         self._totals[name] = self._totals.get(name, 0) + length
 
-    def _add_text(self, name: str, words: WordIds, text: str, docnum: int) -> int:
-        """Logs a text value's word numbers. Returns 0: its length, the words its chain
-        keeps, is known once the words are analysed, when the segment is written."""
+    def _add_text(self, name: str, words: WordIds, text: str, docnum: int) -> None:
+        """Logs a text value's word numbers."""
         if self._mode[name] == "pairs" and not self._frequent[name]:  # none frequent (not rebuilt yet)
-            return 0
+            return
         start, count = self._numbers(words, text)
         log = self._logs.get(name)
         if log is None:
             log = self._logs[name] = TokenLog(words.words)
         log.add(docnum, start, count)
         self.postings += count
-        return 0
 
     def _add_items(self, terms: dict[bytes, array], items: Sequence[tuple[bytes, int, float, bytes]],
                    docnum: int, *, scorable: bool, mode: str, kept: _Held | None) -> int:
@@ -288,8 +286,8 @@ class BulkSegmentWriter(SegmentWriter):
         return lambda a, b: tuple(each[a:b])
 
     def _log_postings(self, name: str, mode: str, log: TokenLog) -> Iterator[Postings]:
-        """The postings of a field with a word log, its words analysed now; its lengths
-        (words kept, or pairs) are kept with the other fields'."""
+        """The postings of a field with a word log (its words analysed); its lengths, the
+        words its chain keeps or its pairs, are kept with the other fields'."""
         chain = self._words[name]
         table = chain.table
         if mode == "pairs":
