@@ -2,9 +2,9 @@
 
 The bulk writer used to file each value's postings term by term as it went: a
 dictionary lookup and a few appends per posting in Python, about 4 µs each. Here
-a value costs one lookup of its words' numbers (``Words``, shared by every field
-that indexes the value) and three appends per field (the numbers, its docnum and
-its word count). When the segment is written, each analyzer chain analyses each
+a value costs one lookup of its words' numbers, logged once (``Words``, shared by
+every field that indexes the value), and three appends per field (where its numbers
+start, its docnum and its word count). When the segment is written, each analyzer chain analyses each
 distinct word once (``WordIds``), and the postings come out of stable sorts, a
 range of terms at a time: by term, then docnum, then position, as Whoosh stores them.
 """
