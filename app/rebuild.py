@@ -121,14 +121,15 @@ def _annotation_chars(s: Session, ids: tuple[int, int]) -> int:
     return int(total or 0)
 
 
-def records(s: Session, share: Share, tick: Callable[[int], None]) -> Iterator[dict[str, Any]]:
-    """The share's records, calling ``tick(units)`` after each chunk.
+def records(source: RecordSource, share: Share, tick: Callable[[int], None]) -> Iterator[dict[str, Any]]:
+    """The share's records, calling ``tick(units)`` after each chunk (one ``source`` serves
+    all the shares of a process).
 
     Documents and highlights come interleaved, a chunk of each in turn: a highlight
     holds about twice the postings per character of a passage, and the bulk writer
     sizes segments by the postings per character seen so far.
     """
-    source = RecordSource(s)
+    s = source.s
     doc_chunks = list(_chunks(s, Document.id, share.docs, DOC_CHUNK)) if share.docs else []
     ann_ids = _ids(s, Annotation.id, share.anns) if share.anns else []
     ann_size = min(ANN_CHUNK, math.ceil(len(ann_ids) / max(1, len(doc_chunks))) or 1)
@@ -190,7 +191,8 @@ def _in_process(project: ProjectFile, ix: windex.Index, shares: list[Share], tot
             raise Cancelled
 
     with project.session() as s:
-        return build_segments(ix, (r for share in shares for r in records(s, share, tick)),
+        source = RecordSource(s)
+        return build_segments(ix, (r for share in shares for r in records(source, share, tick)),
                               expected_chars=sum(sh.chars for sh in shares))
 
 
@@ -262,7 +264,8 @@ def _worker(project_path: str, folder: str, part: int, messages: Any, *, tasks: 
                     messages.put(("progress", part, units))
 
                 taken = iter(tasks.get, None)
-                found, n = build_segments(ix, (r for share in taken for r in records(s, share, tick)),
+                source = RecordSource(s)
+                found, n = build_segments(ix, (r for share in taken for r in records(source, share, tick)),
                                           expected_chars=expected_chars)
         finally:
             ix.close()
