@@ -35,7 +35,7 @@ from whoosh.writing import SegmentWriter
 from storage.index.analysis import PairFilter, WordCache
 from storage.index.deflate import compress
 from storage.index.schema import with_pairs
-from storage.index.term_writer import BlockValues, TermWriter
+from storage.index.term_writer import BlockValues, TermWriter, write_hash_tables
 from storage.index.token_log import Postings, TokenLog, WordIds, Words
 
 if TYPE_CHECKING:
@@ -96,6 +96,8 @@ class BulkSegmentWriter(SegmentWriter):
         super().__init__(ix, _lk=False, limitmb=1)  # the pool stays unused
         # Stored records: Whoosh's column (pickle, then deflate), with a faster deflate.
         self.perdocwriter._get_column("_stored")._child._compress = lambda data, _level: compress(data)
+        tindex = self.fieldwriter._tindex
+        tindex._write_hashes = lambda: write_hash_tables(tindex)
         self._terms: dict[str, dict[bytes, array]] = {}  # fields without a word log
         self._values: dict[str, _Held] = {}  # field -> values held aside (keep)
         self._lengths: dict[str, array] = {}  # scorable field -> length byte by docnum (0: none)

@@ -16,7 +16,7 @@ from whoosh.formats import Positions
 from whoosh.reading import IndexReader
 from whoosh.util.numeric import length_to_byte
 
-from storage.index import bulk, deflate, token_log
+from storage.index import bulk, deflate, term_writer, token_log
 from storage.index.analysis import WordCache, folding, prefixes, stemming
 from storage.index.bulk import BulkSegmentWriter, build_segments, commit_segments, length_bytes
 from storage.index.pairs import frequent_terms
@@ -294,3 +294,24 @@ def test_deflate_is_isal_and_zlib_reads_what_it_writes() -> None:
     assert deflate.decompress(zlib.compress(data, 3)) == data  # and its writers
     assert len(packed) < len(data) / 3
     assert deflate.compress.func.__module__.startswith("isal")  # type: ignore[attr-defined]
+
+
+def test_hash_tables_are_the_bytes_whoosh_writes(tmp_path: Path) -> None:
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.filedb.filetables import OrderedHashWriter
+
+    rng = random.Random(5)
+    # Enough keys that buckets collide and probe past the end of their tables.
+    keys = sorted({"".join(rng.choices("abcdéfgh", k=rng.randint(1, 9))).encode() for _ in range(5000)})
+    store = FileStorage(str(tmp_path))
+    written = []
+    for name, write in (("whoosh", None), ("ours", term_writer.write_hash_tables)):
+        tindex = OrderedHashWriter(store.create_file(name))
+        if write is not None:
+            tindex._write_hashes = lambda t=tindex, w=write: w(t)
+        for key in keys:
+            tindex.add(key, key[::-1])
+        tindex.close()
+        written.append((tmp_path / name).read_bytes())
+    assert written[0] == written[1]
+    assert len(keys) > 2000
