@@ -18,11 +18,15 @@ It leans on ``SegmentWriter`` internals, so ``pyproject.toml`` pins whoosh-reloa
 from __future__ import annotations
 
 import math
+import pickle
 import sys
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from whoosh import columns
 from whoosh import index as windex
 from whoosh.analysis import Analyzer, CompositeAnalyzer, IDTokenizer
 from whoosh.codec import whoosh3
@@ -86,6 +90,14 @@ class _Held:
         return bytes(self._data[self._ends[i - 1] if i else 0 : self._ends[i]])
 
 
+@dataclass(frozen=True)
+class _Plan:
+    field: Any
+    indexed: bool
+    stored: bool
+    words: WordIds | None  # a text field's chain: its words are logged
+
+
 class BulkSegmentWriter(SegmentWriter):
     """Writes one new segment from records added in order; no index lock taken.
 
@@ -94,8 +106,13 @@ class BulkSegmentWriter(SegmentWriter):
 
     def __init__(self, ix: windex.Index) -> None:
         super().__init__(ix, _lk=False, limitmb=1)  # the pool stays unused
-        # Stored records: Whoosh's column (pickle, then deflate), with a faster deflate.
-        self.perdocwriter._get_column("_stored")._child._compress = lambda data, _level: compress(data)
+        # Stored records go straight to the bytes of Whoosh's column (pickle, then deflate),
+        # with a faster deflate.
+        stored = self.perdocwriter._get_column("_stored")
+        if not isinstance(getattr(stored, "_child", None), columns.CompressedBytesColumn.Writer):
+            raise ValueError(f"bulk writer cannot write stored fields to {stored!r}")
+        self._add_stored = partial(columns.VarBytesColumn.Writer.add, stored._child)
+        self._plans: dict[str, _Plan] = {}
         tindex = self.fieldwriter._tindex
         tindex._write_hashes = lambda: write_hash_tables(tindex)
         self._terms: dict[str, dict[bytes, array]] = {}  # fields without a word log
@@ -177,36 +194,43 @@ class BulkSegmentWriter(SegmentWriter):
         return any(len(words) > MAX_WORDS for _expression, words in self._tokenizers)
 
     def add_document(self, **fields: Any) -> None:
-        schema = self.schema
         docnum = self.docnum
         perdoc = self.perdocwriter
         perdoc.start_doc(docnum)
         self._numbered.clear()
+        stored: dict[str, Any] = {}
+        plans = self._plans
         for name in sorted(fields):
-            if name.startswith("_"):
-                raise ValueError(f"bulk writer does not support {name!r} (boosts, custom stored values)")
             value = fields[name]
             if value is None:
                 continue
-            field = schema[name]
-            if field.indexed:
-                words = self._words.get(name)
-                if words is not None:  # its lengths come when the segment is written
-                    self._add_text(name, words, value, docnum)
-                else:
-                    terms = self._terms.get(name)
-                    if terms is None:
-                        terms = self._terms[name] = {}
-                    length = self._add_items(terms, self._items(name, field, value), docnum,
-                                             scorable=field.scorable, mode=self._mode[name],
-                                             kept=self._values.get(name))
-                    if length:
-                        self._keep_length(name, docnum, length)
-            if field.stored:  # lengths are filed for the whole segment at the end
-                perdoc.add_field(name, field, value, 0)
+            plan = plans.get(name) or self._plan(name)
+            if plan.words is not None:  # its lengths come when the segment is written
+                self._add_text(name, plan.words, value, docnum)
+            elif plan.indexed:
+                terms = self._terms.get(name)
+                if terms is None:
+                    terms = self._terms[name] = {}
+                length = self._add_items(terms, self._items(name, plan.field, value), docnum,
+                                         scorable=plan.field.scorable, mode=self._mode[name],
+                                         kept=self._values.get(name))
+                if length:
+                    self._keep_length(name, docnum, length)
+            if plan.stored:  # lengths are filed for the whole segment at the end
+                stored[name] = value
+        if stored:  # what W3PerDocWriter.finish_doc does, without its three layers of calls
+            self._add_stored(docnum, compress(pickle.dumps(stored, 2)))
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _plan(self, name: str) -> _Plan:
+        """How ``add_document`` files a field's values, worked out on its first value."""
+        if name.startswith("_"):
+            raise ValueError(f"bulk writer does not support {name!r} (boosts, custom stored values)")
+        field = self.schema[name]
+        plan = self._plans[name] = _Plan(field, field.indexed, field.stored, self._words.get(name))
+        return plan
 
     def _keep_length(self, name: str, docnum: int, length: int) -> None:
         """What block statistics count: the length byte as stored."""
@@ -220,7 +244,7 @@ class BulkSegmentWriter(SegmentWriter):
 
     def _add_text(self, name: str, words: WordIds, text: str, docnum: int) -> None:
         """Logs a text value's word numbers."""
-        if self._mode[name] == "pairs" and not self._frequent[name]:  # none frequent (not rebuilt yet)
+        if name in self._frequent and not self._frequent[name]:  # a pair field, none frequent (not rebuilt)
             return
         start, count = self._numbers(words, text)
         log = self._logs.get(name)
