@@ -7,8 +7,9 @@ a rebuild to about 0.4 MB/s here. A rebuild knows more than an edit does:
 records arrive in docnum order; the same words recur, so each value's words are
 numbered once for all the fields indexing it (``Words``) and each distinct word is
 analysed once per analyzer chain (``WordIds``); a text field's words are logged as
-numbers and sorted into postings with numpy (``TokenLog``); and a range of terms'
-blocks is written at a time (``TermWriter``). The files are Whoosh's own: tests
+numbers and sorted into postings with numpy (``TokenLog``), and so are the values of
+keyword-like fields (``ValueLog``); and a range of terms' blocks is written at a time
+(``TermWriter``). The files are Whoosh's own: tests
 compare every term, posting, block header, length and stored field with what
 ``SegmentWriter`` writes for the same records.
 
@@ -21,7 +22,7 @@ import math
 import pickle
 import sys
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -33,7 +34,7 @@ from whoosh.codec import whoosh3
 from whoosh.codec.base import Segment
 from whoosh.fields import ID, TEXT
 from whoosh.formats import Existence, Frequency, Positions
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from storage.index.analysis import PairFilter, WordCache
@@ -41,6 +42,7 @@ from storage.index.deflate import compress
 from storage.index.schema import with_pairs
 from storage.index.term_writer import BlockValues, TermWriter, write_hash_tables
 from storage.index.token_log import Postings, TokenLog, WordIds, Words
+from storage.index.value_log import ValueLog, WholeLog
 
 if TYPE_CHECKING:
     import numpy as np
@@ -59,43 +61,14 @@ MAX_WORDS = 400_000
 _BYTE_LENGTHS = [byte_to_length(b) for b in range(256)]
 _CACHED_FIELDS = {"doc", "tag", "color", "lang", "kind", "published", "created"}
 
-# How the postings of a field that is not a plain text field are held until the
-# segment is written. Each term's postings are one flat array of unsigned ints,
-# (docnum, freq) or (docnum, freq, x):
-#   count:     no x; the value is the count (Whoosh's Frequency format);
-#   none:      no x; the value is empty (Existence format);
-#   keep:      x indexes the field's list of values (any other format).
-# One array a term, not three containers: most terms have a posting or two, and a
-# container costs more than its postings.
 _POSITIONS = Positions()  # its encode() is the one every plain TEXT field uses
-_STRIDE = {"count": 2, "none": 2, "keep": 3}
-
-
-class _Held:
-    """Encoded values held until the segment is written, in one buffer: as separate bytes
-    objects they cost 33 bytes each beyond their data."""
-
-    def __init__(self) -> None:
-        self._data = bytearray()
-        self._ends = array("I")
-
-    def __len__(self) -> int:
-        return len(self._ends)
-
-    def append(self, value: bytes) -> None:
-        self._data += value
-        self._ends.append(len(self._data))
-
-    def __getitem__(self, i: int) -> bytes:
-        return bytes(self._data[self._ends[i - 1] if i else 0 : self._ends[i]])
 
 
 @dataclass(frozen=True)
 class _Plan:
-    field: Any
-    indexed: bool
     stored: bool
     words: WordIds | None  # a text field's chain: its words are logged
+    values: ValueLog | WholeLog | None  # other indexed fields: their values are logged
 
 
 class BulkSegmentWriter(SegmentWriter):
@@ -115,23 +88,17 @@ class BulkSegmentWriter(SegmentWriter):
         self._plans: dict[str, _Plan] = {}
         tindex = self.fieldwriter._tindex
         tindex._write_hashes = lambda: write_hash_tables(tindex)
-        self._terms: dict[str, dict[bytes, array]] = {}  # fields without a word log
-        self._values: dict[str, _Held] = {}  # field -> values held aside (keep)
-        self._lengths: dict[str, array] = {}  # scorable field -> length byte by docnum (0: none)
+        self._values: dict[str, ValueLog | WholeLog] = {}  # fields without a word log -> their values
+        self._lengths: dict[str, array] = {}  # text field -> length byte by docnum (0: none)
         self._logs: dict[str, TokenLog] = {}  # text and pair fields -> their words
         self._words: dict[str, WordIds] = {}  # text and pair fields -> their chain's term ids
         self._chains: list[WordIds] = []  # one per distinct analyzer chain
         self._frequent: dict[str, dict[bytes, float]] = {}  # pair fields -> frequent terms
         self._tokenizers: list[tuple[Any, Words]] = []  # each tokenizer's expression and words
         self._numbered: dict[tuple[int, int], tuple[int, int]] = {}  # this record's, by (words, value)
-        self._totals: dict[str, int] = {}  # scorable field -> its lengths added up
+        self._totals: dict[str, int] = {}  # text field -> its lengths added up
         self._mode: dict[str, str] = {}
-        self._items_cache: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]] = {}
         self._single: list[bytes] = []  # the encoding of a one-position posting, by position
-        # Fields indexed as one whole term a value, with no count (Whoosh's ID): ids
-        # such as ann and pdoc, different in every record, so not worth caching.
-        self._whole = {name for name, field in self.schema.items() if type(field) is ID
-                       and type(field.format) is Existence and field.analyzer == IDTokenizer()}
         self.postings = 0
         for name, field in self.schema.items():
             if field.separate_spelling() or field.vector or field.column_type is not None:
@@ -155,13 +122,11 @@ class BulkSegmentWriter(SegmentWriter):
             if chain is not None and type(fmt) in (Positions, Frequency):
                 self._words[name] = chain
                 self._mode[name] = "count" if type(fmt) is Frequency else "positions"
-            elif type(fmt) is Existence:
-                self._mode[name] = "none"
-            elif type(fmt) is Frequency:
-                self._mode[name] = "count"
-            else:
-                self._mode[name] = "keep"
-                self._values[name] = _Held()
+            elif type(fmt) in (Existence, Frequency) and not field.scorable:
+                self._mode[name] = "none" if type(fmt) is Existence else "count"
+            else:  # its values or lengths would have to be kept a posting at a time
+                raise ValueError(f"bulk writer cannot write field {name!r} ({type(fmt).__name__} "
+                                 "postings without an analyzer it can reproduce)")
 
     def _chain(self, analyzer: Analyzer) -> WordIds | None:
         """The term ids of an analyzer chain, shared by the fields that use the chain."""
@@ -207,15 +172,8 @@ class BulkSegmentWriter(SegmentWriter):
             plan = plans.get(name) or self._plan(name)
             if plan.words is not None:  # its lengths come when the segment is written
                 self._add_text(name, plan.words, value, docnum)
-            elif plan.indexed:
-                terms = self._terms.get(name)
-                if terms is None:
-                    terms = self._terms[name] = {}
-                length = self._add_items(terms, self._items(name, plan.field, value), docnum,
-                                         scorable=plan.field.scorable, mode=self._mode[name],
-                                         kept=self._values.get(name))
-                if length:
-                    self._keep_length(name, docnum, length)
+            elif plan.values is not None:
+                self.postings += plan.values.add(docnum, value)
             if plan.stored:  # lengths are filed for the whole segment at the end
                 stored[name] = value
         if stored:  # what W3PerDocWriter.finish_doc does, without its three layers of calls
@@ -229,18 +187,14 @@ class BulkSegmentWriter(SegmentWriter):
         if name.startswith("_"):
             raise ValueError(f"bulk writer does not support {name!r} (boosts, custom stored values)")
         field = self.schema[name]
-        plan = self._plans[name] = _Plan(field, field.indexed, field.stored, self._words.get(name))
+        values: ValueLog | WholeLog | None = None
+        if field.indexed and name not in self._words:
+            whole = (type(field) is ID and type(field.format) is Existence
+                     and field.analyzer == IDTokenizer())  # what Whoosh's ID makes of a value
+            values = WholeLog() if whole else ValueLog(partial(_terms, field))
+            self._values[name] = values
+        plan = self._plans[name] = _Plan(field.stored, self._words.get(name), values)
         return plan
-
-    def _keep_length(self, name: str, docnum: int, length: int) -> None:
-        """What block statistics count: the length byte as stored."""
-        lengths = self._lengths.get(name)
-        if lengths is None:
-            lengths = self._lengths[name] = array("B")
-        if len(lengths) < docnum:  # documents without this field: zeros
-            lengths.frombytes(bytes(docnum - len(lengths)))
-        lengths.append(length_to_byte(length))
-        self._totals[name] = self._totals.get(name, 0) + length
 
     def _add_text(self, name: str, words: WordIds, text: str, docnum: int) -> None:
         """Logs a text value's word numbers."""
@@ -253,38 +207,6 @@ class BulkSegmentWriter(SegmentWriter):
         log.add(docnum, start, count)
         self.postings += count
 
-    def _add_items(self, terms: dict[bytes, array], items: Sequence[tuple[bytes, int, float, bytes]],
-                   docnum: int, *, scorable: bool, mode: str, kept: _Held | None) -> int:
-        length = 0
-        for tbytes, freq, weight, vbytes in items:
-            if weight != freq:
-                raise ValueError("bulk writer does not support weighted postings")
-            if scorable:
-                length += freq
-            postings = terms.get(tbytes)
-            if postings is None:
-                postings = terms[tbytes] = array("I")
-            postings.append(docnum)
-            postings.append(freq)
-            if kept is not None:
-                postings.append(len(kept))
-                kept.append(vbytes)
-        self.postings += len(items)
-        return length
-
-    def _items(self, name: str, field: Any, value: Any) -> Sequence[tuple[bytes, int, float, bytes]]:
-        if name in self._whole and isinstance(value, str):  # what Whoosh's ID field makes of it
-            return [(value.encode("utf-8"), 1, 1.0, b"")]
-        if name not in _CACHED_FIELDS:
-            return list(field.index(value))
-        key = (name, value)
-        items = self._items_cache.get(key)
-        if items is None:
-            if len(self._items_cache) > 50_000:
-                self._items_cache.clear()
-            items = self._items_cache[key] = list(field.index(value))
-        return items
-
     def _block_values(self, name: str, mode: str, field: Any, postings: Postings) -> BlockValues:
         """The values of a range of postings as ``W3PostingsWriter`` stores a block's
         (``_mini_values``), worked out for the whole range at once."""
@@ -295,14 +217,6 @@ class BulkSegmentWriter(SegmentWriter):
             return lambda a, b: counts[4 * a : 4 * b]
         xs = postings.xs
         assert xs is not None
-        if mode == "keep":
-            size = field.format.fixed_value_size()
-            held = list(map(self._values[name].__getitem__, xs))
-
-            def kept(a: int, b: int) -> Any:
-                values = [v for v in held[a:b] if v]
-                return None if size == 0 else tuple(values) if size is None or size < 0 else b"".join(values)
-            return kept
         single = self._single  # the encoding of a lone position, by position
         top = max((x for f, x in zip(postings.freqs, xs, strict=True) if f == 1), default=-1)
         if top >= len(single):
@@ -360,15 +274,14 @@ class BulkSegmentWriter(SegmentWriter):
 
     def _flush_segment(self) -> None:
         self._analyse()
-        self._items_cache.clear()
         fieldwriter = self.fieldwriter
-        for name in sorted({*self._terms, *self._logs}):
+        for name in sorted({*self._values, *self._logs}):
             mode = self._mode[name]
             field = self.schema[name]
             log = self._logs.pop(name, None)
             chunks: Iterable[Postings]
             if log is None:
-                chunks = [_gathered(self._terms.pop(name), mode)]
+                chunks = [self._values.pop(name).postings()]
             else:
                 chunks = self._log_postings(name, mode, log)
                 if not any(other.source is log.source for other in self._logs.values()):
@@ -383,7 +296,6 @@ class BulkSegmentWriter(SegmentWriter):
                               self._block_values(name, mode, field, postings))
             out.close()
             fieldwriter.finish_field()
-            self._values.pop(name, None)  # give the memory back as we go
         # Last: pair fields' lengths are known once their postings are.
         self._write_lengths()
         self.perdocwriter.close()
@@ -405,19 +317,12 @@ class BulkSegmentWriter(SegmentWriter):
         return segment
 
 
-def _gathered(flats: dict[bytes, array], mode: str) -> Postings:
-    """Postings held a term at a time (``_add_items``), as one range in term order."""
-    stride = _STRIDE[mode]
-    out = Postings(terms=sorted(flats), starts=[0], docs=array("I"), freqs=array("I"),
-                   xs=array("I") if stride == 3 else None)
-    for tbytes in out.terms:
-        flat = flats[tbytes]
-        out.docs.extend(flat[0::stride])
-        out.freqs.extend(flat[1::stride])
-        if out.xs is not None:
-            out.xs.extend(flat[2::stride])
-        out.starts.append(len(out.docs))
-    return out
+def _terms(field: Any, value: Any) -> Iterator[tuple[bytes, int]]:
+    """A value's terms and counts, as the field indexes it (weights are counts here)."""
+    for term, count, weight, _value in field.index(value):
+        if weight != count:
+            raise ValueError("bulk writer does not support weighted postings")
+        yield term, count
 
 
 def length_bytes(counts: np.ndarray) -> np.ndarray:

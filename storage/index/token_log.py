@@ -297,8 +297,8 @@ def _sorted_postings(ranks: np.ndarray, docs: np.ndarray, pos: np.ndarray | None
     out = Postings(
         terms=[terms[r] for r in posting_ranks[term_heads].tolist()],
         starts=[*term_heads.tolist(), len(heads)],
-        docs=_uints(docs[heads]),
-        freqs=_uints(freqs),
+        docs=uints(docs[heads]),
+        freqs=uints(freqs),
     )
     del docs, posting_ranks, term_heads
     if pos is not None:
@@ -310,7 +310,7 @@ def _sorted_postings(ranks: np.ndarray, docs: np.ndarray, pos: np.ndarray | None
         xs = pos[heads]
         xs[several] = np.arange(np.count_nonzero(several))
         out.encoded = _encode_positions(gaps, freqs[several])
-        out.xs = _uints(xs)
+        out.xs = uints(xs)
     return out
 
 
@@ -342,7 +342,7 @@ def _encode_positions(gaps: np.ndarray, sizes: np.ndarray, chunk: int = 65536) -
     return out
 
 
-def _uints(values: np.ndarray) -> array:
+def uints(values: np.ndarray) -> array:
     import numpy as np
 
     out = array("I")

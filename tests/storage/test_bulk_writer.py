@@ -315,3 +315,11 @@ def test_hash_tables_are_the_bytes_whoosh_writes(tmp_path: Path) -> None:
         written.append((tmp_path / name).read_bytes())
     assert written[0] == written[1]
     assert len(keys) > 2000
+
+
+def test_fields_it_cannot_write_as_whoosh_would_are_refused(tmp_path: Path) -> None:
+    from whoosh.fields import KEYWORD, Schema
+
+    ix = windex.create_in(str(tmp_path), Schema(key=KEYWORD(scorable=True)))  # lengths a record
+    with pytest.raises(ValueError, match="'key'"):
+        BulkSegmentWriter(ix)
