@@ -33,6 +33,7 @@ from whoosh.analysis import Analyzer, CompositeAnalyzer, IDTokenizer
 from whoosh.codec import whoosh3
 from whoosh.codec.base import Segment
 from whoosh.fields import ID, TEXT
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.formats import Existence, Frequency, Positions
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
@@ -40,7 +41,7 @@ from whoosh.writing import SegmentWriter
 from storage.index.analysis import PairFilter, WordCache
 from storage.index.deflate import compress
 from storage.index.schema import with_pairs
-from storage.index.term_writer import BlockValues, TermWriter, write_hash_tables
+from storage.index.term_writer import BlockValues, FastHashTables, TermWriter
 from storage.index.token_log import Postings, TokenLog, WordIds, Words
 from storage.index.value_log import ValueLog, WholeLog
 
@@ -87,7 +88,9 @@ class BulkSegmentWriter(SegmentWriter):
         self._add_stored = partial(columns.VarBytesColumn.Writer.add, stored._child)
         self._plans: dict[str, _Plan] = {}
         tindex = self.fieldwriter._tindex
-        tindex._write_hashes = lambda: write_hash_tables(tindex)
+        if type(tindex) is not OrderedHashWriter:
+            raise ValueError(f"bulk writer cannot write a terms file with {tindex!r}")
+        tindex.__class__ = FastHashTables
         self._values: dict[str, ValueLog | WholeLog] = {}  # fields without a word log -> their values
         self._lengths: dict[str, array] = {}  # text field -> length byte by docnum (0: none)
         self._logs: dict[str, TokenLog] = {}  # text and pair fields -> their words

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from whoosh.codec import whoosh3
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_int, pack_long, pack_ushort
 
 from storage.index.deflate import compress
@@ -158,6 +159,16 @@ class TermWriter:
 
     def close(self) -> None:
         self._write()
+
+
+class FastHashTables(OrderedHashWriter):
+    """The terms file's writer, with its hash tables written by ``write_hash_tables``. (A
+    segment's writer becomes one by its class: a function set on the writer that called
+    back into it made a cycle that held each segment's 8 MB of hashes until a full
+    garbage collection.)"""
+
+    def _write_hashes(self) -> None:
+        write_hash_tables(self)
 
 
 def write_hash_tables(tindex: Any) -> None:

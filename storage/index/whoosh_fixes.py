@@ -1,4 +1,4 @@
-"""Five narrow fixes to whoosh-reloaded 2.7.5, applied on import.
+"""Six narrow fixes to whoosh-reloaded 2.7.5, applied on import.
 
 1. ``W3PerDocReader._cached_reader`` caches a field's lengths reader but not the
    answer "this field has no lengths column", so every posting of an unscored
@@ -23,20 +23,28 @@
    pickled with protocol 5 instead (bytes as bytes; Whoosh's reader takes any
    protocol), by every writer: rebuilds, commits and merges.
 
+6. ``FileStorage.create`` keeps the ``OSError`` of a folder that already exists in a
+   local, so the error, its traceback and the calling frames form a cycle. Each
+   ``SegmentWriter`` creates its temporary folder that way, so every writer (with all
+   it holds: a bulk segment's logs, 20 MB) lived on until a full garbage collection;
+   a rebuild worker grew by that much a segment.
+
 A segment's files never change once written, so 1 to 4 are safe;
 tests/storage/test_whoosh_fixes.py checks hits, scores, term walks and postings are unchanged.
 """
 
 from __future__ import annotations
 
+import errno
 import operator
+import os
 import pickle
 import zlib
 from functools import lru_cache
 from typing import Any
 
 from whoosh.codec import base, whoosh3
-from whoosh.filedb import filetables
+from whoosh.filedb import filestore, filetables
 from whoosh.util.numeric import length_to_byte
 
 _MISSING = object()
@@ -139,11 +147,24 @@ def _write_block(self: Any, last: bool = False) -> None:
     self._new_block()
 
 
+_original_create = filestore.FileStorage.create
+
+
+def _create(self: Any) -> Any:
+    """``FileStorage.create``: the folder made if missing, without catching an error."""
+    path = os.path.abspath(self.folder)
+    os.makedirs(path, exist_ok=True)
+    if not os.path.isdir(path):
+        raise NotADirectoryError(errno.ENOTDIR, "not a directory", path)
+    return self
+
+
 def apply() -> None:
     whoosh3.W3PerDocReader._cached_reader = _cached_reader
     filetables.OrderedHashReader.closest_key_pos = _closest_key_pos
     base.Automata.levenshtein_dfa = _cached_dfa
     whoosh3.W3PostingsWriter._write_block = _write_block
+    filestore.FileStorage.create = _create
 
 
 def revert() -> None:
@@ -151,6 +172,7 @@ def revert() -> None:
     filetables.OrderedHashReader.closest_key_pos = _original_closest
     base.Automata.levenshtein_dfa = staticmethod(_original_dfa)
     whoosh3.W3PostingsWriter._write_block = _original_write_block
+    filestore.FileStorage.create = _original_create
 
 
 apply()

@@ -103,3 +103,30 @@ def test_blocks_written_by_whoosh_with_protocol_5_read_back_the_same(tmp_path: P
         m = a.postings("text_en", b"de")  # a frequent word: blocks of positions
         data = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
         assert (zlib.decompress(data) if m._compression else data)[:2] == b"\x80\x05"
+
+
+def test_a_writer_is_freed_without_the_garbage_collector(tmp_path: Path) -> None:
+    import gc
+    import weakref
+
+    from whoosh import index as windex
+
+    from storage.index.bulk import BulkSegmentWriter
+    from storage.index.schema import build_schema, with_pairs
+    from tests.storage.test_bulk_writer import records
+
+    ix = windex.create_in(str(tmp_path), build_schema())
+    (tmp_path / "MAIN.tmp").mkdir()  # as when rebuild workers share it: the case that made a cycle
+    gc.collect()
+    gc.disable()
+    try:
+        for make, end in ((BulkSegmentWriter, "finish"), (lambda ix: ix.writer(), "cancel")):
+            writer = make(ix)
+            for record in records(5):
+                writer.add_document(**with_pairs(record))
+            alive = [weakref.ref(writer), weakref.ref(writer.fieldwriter._tindex)]
+            getattr(writer, end)()
+            del writer
+            assert [ref() for ref in alive] == [None, None], end
+    finally:
+        gc.enable()
