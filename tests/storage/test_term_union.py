@@ -136,3 +136,43 @@ def test_a_tag_filter_adds_the_tags_weight_as_whoosh_does(tmp_path: Path, skip: 
         assert len(expected) > 10
         assert top_hits(searcher, query, 50) == (expected[:50], False), text
     ix.close()
+
+
+def test_warm_reads_the_frequent_tags_so_a_tag_filter_reads_no_postings(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    recs = records(900, seed=43)
+    for n, r in enumerate(recs):
+        r["tag"] = ("drugs,drugs/fentanyl", "finance", "drugs")[n % 3]
+    ix = SearchIndex(tmp_path / "ix")
+    ix.apply(add=recs[:600])
+    ix.apply(add=recs[600:])  # two segments
+    expected = ix.search("tag:drugs merida", limit=50).hits
+    term_union._filters.clear()
+    ix.warm()
+    warmed = {(key[2], key[3]) for key in term_union._filters}
+    assert warmed == {("tag", b"drugs"), ("tag", b"drugs/fentanyl"), ("tag", b"finance")}
+
+    real = term_union._postings
+
+    def postings(leaf: Any, q: wq.Term, ctx: Any) -> Any:
+        assert q.fieldname != "tag", "read the tag's postings again"
+        return real(leaf, q, ctx)
+
+    monkeypatch.setattr(term_union, "_postings", postings)
+    assert ix.search("tag:drugs merida", limit=50).hits == expected
+    assert len(expected) > 10
+    ix.close()
+
+
+def test_the_filter_cache_keeps_the_latest_terms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(term_union, "FILTER_CACHE", 2)
+    recs = records(300, seed=44)
+    for n, r in enumerate(recs):
+        r["tag"] = ("alpha", "beta", "gamma")[n % 3]
+    ix = SearchIndex(tmp_path / "ix")
+    ix.apply(add=recs)
+    term_union._filters.clear()
+    for tag in ("alpha", "beta", "gamma"):
+        assert ix.search(f"tag:{tag} merida", limit=5).hits
+    assert [key[3] for key in term_union._filters] == [b"beta", b"gamma"]
+    ix.close()
