@@ -18,18 +18,23 @@ import pickle
 import struct
 from array import array
 from collections.abc import Callable
+from functools import cache
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from whoosh.codec import whoosh3
 from whoosh.filedb.filetables import OrderedHashWriter
-from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.system import pack_int, pack_ushort
 
 from storage.index.deflate import compress
 
 if TYPE_CHECKING:
     import numpy as np
 
-_TERMINFO = struct.Struct("!BfIBBfII")  # W3TermInfo._struct: not inlined, then the statistics
+# W3TermInfo._struct (not inlined, then the statistics), then the postings' offset and size.
+_INFO_FIELDS = [("inlined", "u1"), ("weight", ">f4"), ("docs", ">u4"), ("minlength", "u1"),
+                ("maxlength", "u1"), ("maxweight", ">f4"), ("minid", ">u4"), ("maxid", ">u4"),
+                ("offset", ">i8"), ("length", ">i4")]
 _ENTRY = struct.Struct("!ii")  # an OrderedHashWriter entry's key and value lengths
 _MAGIC = whoosh3.WHOOSH3_HEADER_MAGIC  # each term's postings start with it
 # A block's pickle from which deflating it pays. Each call to deflate costs about 10 µs
@@ -84,9 +89,9 @@ class TermWriter:
         gaps[block_starts] = ids[block_starts]
 
         at, to = block_starts.tolist(), ends.tolist()
-        lows, highs, totals = low.tolist(), high.tolist(), total.tolist()
+        lows, highs = low.tolist(), high.tolist()
         shorts, longs, lasts = short.tolist(), long.tolist(), ids[ends - 1].tolist()
-        gap_list, firsts = gaps.tolist(), ids[term_starts[:-1]].tolist()
+        gap_list = gaps.tolist()
         freq_list = freqs.tolist() if any(a != b for a, b in zip(lows, highs, strict=True)) else []
         dumps, level = pickle.dumps, self._level
 
@@ -103,25 +108,32 @@ class TermWriter:
             size = len(info) + len(data)
             return pack_int(-size if last else size) + info + data
 
-        for i, tbytes in enumerate(terms):
-            first, end = term_blocks[i], term_blocks[i + 1]
-            if end - first == 1:
-                body = _MAGIC + block(first, True)
-                weight, minlength, maxlength, top = totals[first], shorts[first], longs[first], highs[first]
-            else:
-                body = b"".join([_MAGIC, *(block(k, k == end - 1) for k in range(first, end))])
-                weight, top = sum(totals[first:end]), max(highs[first:end])
-                maxlength = max(longs[first:end])
-                minlength = min((n for n in shorts[first:end] if n), default=0)
-            start = self._pos
-            self._pos += len(body)
-            self._posts.append(body)
-            self._gathered += len(body)
-            info = _TERMINFO.pack(0, weight, to[end - 1] - at[first], minlength, maxlength,
-                                  float(top) if top > 0 else 0.0, firsts[i], lasts[end - 1])
-            self._entries.append((self._field + tbytes, info + pack_long(start) + pack_int(len(body))))
-            if self._gathered >= _BATCH:
-                self._write()
+        bodies = [_MAGIC + block(first, True) if end - first == 1
+                  else b"".join([_MAGIC, *(block(k, k == end - 1) for k in range(first, end))])
+                  for first, end in pairwise(term_blocks)]
+        # Each term's info (W3TermInfo.to_bytes) and where its postings are, all at once.
+        heads = np.asarray(term_blocks[:-1], dtype=np.int64)  # each term's first block
+        sizes = np.fromiter(map(len, bodies), dtype=np.int64, count=len(bodies))
+        info = np.zeros(len(terms), dtype=_info_dtype())
+        info["weight"] = np.add.reduceat(total, heads)
+        info["docs"] = np.diff(term_starts)
+        least = np.minimum.reduceat(np.where(short == 0, _NO_LENGTH, short), heads)
+        info["minlength"] = np.where(least == _NO_LENGTH, 0, least)
+        info["maxlength"] = np.maximum.reduceat(long, heads)
+        info["maxweight"] = np.maximum.reduceat(high, heads)
+        info["minid"] = ids[term_starts[:-1]]
+        info["maxid"] = ids[term_starts[1:] - 1]
+        info["offset"] = self._pos + np.cumsum(sizes) - sizes
+        info["length"] = sizes
+        self._pos += int(sizes.sum())
+        packed, size = info.tobytes(), info.itemsize
+        field = self._field
+        self._entries += zip([field + t for t in terms],
+                             [packed[k : k + size] for k in range(0, len(packed), size)], strict=True)
+        self._posts += bodies
+        self._gathered += int(sizes.sum())
+        if self._gathered >= _BATCH:
+            self._write()
 
     def _length_bytes(self, ids: np.ndarray) -> np.ndarray:
         """Each posting's document length byte (0: the document has none)."""
@@ -192,6 +204,14 @@ def write_hash_tables(tindex: Any) -> None:
             positions[slot] = position
         flat = [n for pair in zip(hashes, positions, strict=True) for n in pair]
         dbfile.write(struct.pack("!" + "Iq" * slots, *flat))
+
+
+@cache
+def _info_dtype() -> Any:
+    """A term's info and postings offset and size, packed (35 bytes) as ``struct`` writes them."""
+    import numpy as np
+
+    return np.dtype(_INFO_FIELDS)
 
 
 def _reduce(values: np.ndarray, starts: np.ndarray,
