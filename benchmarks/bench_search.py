@@ -43,7 +43,7 @@ def build_project(path: Path, docs: int, highlights: int, chars: int) -> tuple[i
     total = 0
     now = datetime(2026, 1, 1)
     with project.transaction() as s:
-        tag_ids = {}
+        tag_ids: dict[str, int] = {}
         for n, name in enumerate(TAGS, 1):
             parent, _, leaf = name.rpartition("/")
             if parent and parent not in tag_ids:
@@ -223,6 +223,11 @@ def main() -> None:
     chars, texts = build_project(project, args.docs, args.highlights, args.chars)
     generated = time.perf_counter() - start
     mb = chars / 1e6
+    # A rebuild also indexes the highlights' quotes and notes; the MB/s target is judged on
+    # the documents' text alone, the indexed text's rate is shown beside it.
+    with sqlite3.connect(project) as con:
+        quoted = con.execute("SELECT sum(length(quote) + length(coalesce(note, ''))) FROM annotations").fetchone()[0]
+    indexed_mb = (chars + (quoted or 0)) / 1e6
 
     # Bulk indexing, in a child process each so peak memory is the rebuild's own (the child,
     # plus its workers). The child times the rebuild alone, without its start-up.
@@ -281,9 +286,10 @@ def main() -> None:
     emit("search", {
         "commit": git_rev(),
         "corpus": {"documents": args.docs, "highlights": args.highlights, "text_mb": round(mb, 1),
-                   "generated_s": round(generated, 1)},
+                   "indexed_text_mb": round(indexed_mb, 1), "generated_s": round(generated, 1)},
         "indexing": {"one_process_mb_per_s": round(mb / one_s, 2), "one_process_peak_mb": one_mb,
                      "two_process_mb_per_s": round(mb / two_s, 2), "two_process_peak_mb": two_mb,
+                     "two_process_indexed_mb_per_s": round(indexed_mb / two_s, 2),
                      "index_mb": round(index_mb, 1)},
         "whoosh_ms_with_20_snippets": whoosh_snip,
         "whoosh_ms_without_snippets": whoosh_plain,
