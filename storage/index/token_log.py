@@ -243,6 +243,7 @@ class TokenLog:
 
 
 CHUNK_WORDS = 1 << 17  # words sorted at a time: numpy's temporaries take about 40 bytes a word
+RADIX_TERMS = 1 << 16  # terms in a range from which its words' ranks no longer fit in 16 bits
 
 
 def _postings(ids: np.ndarray, docs: np.ndarray, pos: np.ndarray | None,
@@ -270,19 +271,24 @@ def _postings(ids: np.ndarray, docs: np.ndarray, pos: np.ndarray | None,
     by_rank = [terms[i] for i in order]
     for lo, hi in pairwise(bounds):
         if len(bounds) == 2:
-            yield _sorted_postings(ranks, docs, pos, terms=by_rank)
+            yield _sorted_postings(ranks, docs, pos, terms=by_rank, ranks_from=lo, ranks_to=hi)
         else:
             at = np.flatnonzero((ranks >= lo) & (ranks < hi))  # in word order: docnums stay sorted
-            yield _sorted_postings(ranks[at], docs[at], None if pos is None else pos[at], terms=by_rank)
+            yield _sorted_postings(ranks[at], docs[at], None if pos is None else pos[at], terms=by_rank,
+                                   ranks_from=lo, ranks_to=hi)
 
 
 def _sorted_postings(ranks: np.ndarray, docs: np.ndarray, pos: np.ndarray | None, *,
-                     terms: list[bytes]) -> Postings:
+                     terms: list[bytes], ranks_from: int, ranks_to: int) -> Postings:
     """The postings of some words, sorted by term (stably: docnum and position order
-    kept); ``terms`` by rank."""
+    kept); ``terms`` by rank, the words' ranks from ``ranks_from`` to before ``ranks_to``."""
     import numpy as np
 
-    by_term = np.argsort(ranks, kind="stable")
+    if ranks_to - ranks_from <= RADIX_TERMS:
+        # numpy sorts 16-bit ints stably by radix: 4 times as fast as 32-bit ones.
+        by_term = np.argsort((ranks - ranks_from).astype(np.uint16), kind="stable")
+    else:
+        by_term = np.argsort(ranks, kind="stable")
     ranks = ranks[by_term]
     docs = docs[by_term]
     if pos is not None:

@@ -96,11 +96,14 @@ def frequent_in(recs: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     return frequent_terms({f: [r[f] for r in recs if r.get(f)] for f in PAIR_FIELDS})
 
 
-@pytest.mark.parametrize(("max_postings", "chunk"), [(10**9, None), (700, None), (10**9, 97)])
+@pytest.mark.parametrize(("max_postings", "chunk", "radix"),
+                         [(10**9, None, True), (700, None, True), (10**9, 97, True), (10**9, None, False)])
 def test_bulk_index_equals_whoosh_segment_writer(tmp_path: Path, max_postings: int, chunk: int | None,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+                                                 radix: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     if chunk:  # postings sorted a few terms at a time
         monkeypatch.setattr(token_log, "CHUNK_WORDS", chunk)
+    if not radix:  # as when a range holds more terms than 16 bits number
+        monkeypatch.setattr(token_log, "RADIX_TERMS", 0)
     recs = records(300)
     frequent = frequent_in(recs)
     assert frequent["text_en"] and frequent["text_es"]  # so that there are pairs to compare
