@@ -92,16 +92,15 @@ class TermWriter:
         lows, highs = low.tolist(), high.tolist()
         shorts, longs, lasts = short.tolist(), long.tolist(), ids[ends - 1].tolist()
         gap_list = gaps.tolist()
-        # Weights as a block of varying ones stores them: through array("f"), as floats.
-        freq_list = (weights.astype(np.float32).astype(np.float64).tolist()
-                     if any(a != b for a, b in zip(lows, highs, strict=True)) else [])
+        # Ints, not floats: small ints are shared, a float is 24 bytes (3 MB a range).
+        freq_list = freqs.tolist() if any(a != b for a, b in zip(lows, highs, strict=True)) else []
         dumps, level = pickle.dumps, self._level
 
         def block(k: int, last: bool) -> bytes:
             a, b = at[k], to[k]
             n = b - a
             lo, hi = lows[k], highs[k]
-            mini = None if lo == hi == 1 else float(lo) if lo == hi else tuple(freq_list[a:b])
+            mini = None if lo == hi == 1 else float(lo) if lo == hi else tuple(array("f", freq_list[a:b]))
             data = dumps((tuple(gap_list[a:b]), mini, values(a, b)), 5)
             comp = level if len(data) >= COMPRESS_MIN else 0
             if comp:  # the header keeps Whoosh's level: its reader only checks that it is set
