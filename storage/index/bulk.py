@@ -33,7 +33,7 @@ from whoosh.analysis import Analyzer, CompositeAnalyzer, IDTokenizer
 from whoosh.codec import whoosh3
 from whoosh.codec.base import Segment
 from whoosh.fields import ID, TEXT
-from whoosh.filedb.filetables import OrderedHashWriter
+from whoosh.filedb.filetables import OrderedHashWriter, crc_hash
 from whoosh.formats import Existence, Frequency, Positions
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
@@ -63,6 +63,8 @@ _BYTE_LENGTHS = [byte_to_length(b) for b in range(256)]
 _CACHED_FIELDS = {"doc", "tag", "color", "lang", "kind", "published", "created"}
 
 _POSITIONS = Positions()  # its encode() is the one every plain TEXT field uses
+_HASH_HEADER = 13  # HashWriter's header: its magic, hash type and two unused ints
+_CRC32 = 1  # HashWriter's hash types: 0 MD5, 1 CRC32, 2 CDB
 
 
 @dataclass(frozen=True)
@@ -87,9 +89,16 @@ class BulkSegmentWriter(SegmentWriter):
             raise ValueError(f"bulk writer cannot write stored fields to {stored!r}")
         self._add_stored = partial(columns.VarBytesColumn.Writer.add, stored._child)
         self._plans: dict[str, _Plan] = {}
+        # The terms file: its header written again to name CRC32 as its hash, not MD5 (a
+        # reader uses the hash the header names; an MD5 a term took 5% of a rebuild), and
+        # its hash tables written by FastHashTables.
         tindex = self.fieldwriter._tindex
-        if type(tindex) is not OrderedHashWriter:
+        if type(tindex) is not OrderedHashWriter or tindex.dbfile.tell() != tindex.startoffset + _HASH_HEADER:
             raise ValueError(f"bulk writer cannot write a terms file with {tindex!r}")
+        tindex.dbfile.seek(tindex.startoffset + 4)  # past its magic
+        tindex.dbfile.write_byte(_CRC32)
+        tindex.dbfile.seek(tindex.startoffset + _HASH_HEADER)
+        tindex.hashtype, tindex.hashfn = _CRC32, crc_hash
         tindex.__class__ = FastHashTables
         self._values: dict[str, ValueLog | WholeLog] = {}  # fields without a word log -> their values
         self._lengths: dict[str, array] = {}  # text field -> length byte by docnum (0: none)

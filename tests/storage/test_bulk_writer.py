@@ -122,6 +122,8 @@ def test_bulk_index_equals_whoosh_segment_writer(tmp_path: Path, max_postings: i
     assert (len(segments) > 1) == (max_postings < 10**9)  # several segments when flushing early
 
     with std.searcher() as s1, windex.open_dir(str(tmp_path / "bulk")).searcher() as s2:
+        for leaf, _offset in s2.reader().leaf_readers():
+            assert leaf._terms._tindex.hashtype == 1  # CRC32, which the reader takes from the header
         if len(segments) == 1:
             assert_same_index(s1.reader(), s2.reader())
             assert any(f == "pairs_es" for f, _t in s2.reader().all_terms())
