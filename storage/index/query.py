@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import Any
 
 from whoosh import query as wq
-from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser, OrGroup
+from whoosh.qparser import (
+    FuzzyTermPlugin,
+    GtLtPlugin,
+    MultifieldParser,
+    MultifieldPlugin,
+    OrGroup,
+    QueryParser,
+)
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
@@ -31,9 +39,33 @@ class QueryError(KnownError):
     """A query that cannot be understood; the message says why."""
 
 
+class _WordParser(QueryParser):
+    """Whoosh's parser, except that a prefix is matched as typed (lowercased) and its
+    word's own stem added as a plain term. Whoosh stemmed the prefix itself, so the
+    Spanish ``lavado*`` became ``lav*``: ``lávuso``, ``lavepl`` and twenty more, ranked
+    above ``lavaban``. As typed alone, ``Merid*`` would miss ``Mérida`` (Spanish stem
+    ``mer``); with the stem as a term it finds it, and no other ``mer…``."""
+
+    def term_query(self, fieldname: str, text: str, termclass: type, **options: Any) -> wq.Query:
+        if termclass is wq.Prefix and self.schema and fieldname in self.schema:
+            prefix = wq.Prefix(fieldname, text.lower(), boost=options.get("boost", 1.0))
+            stem = super().term_query(fieldname, text, wq.Term, **options)
+            if type(stem) is wq.Term and stem.text != prefix.text:
+                return wq.Or([prefix, stem])
+            return prefix
+        return super().term_query(fieldname, text, termclass, **options)
+
+
+def _multifield(fields: list[str], schema: object) -> QueryParser:
+    """``MultifieldParser`` (a function in Whoosh) with ``_WordParser``."""
+    parser = _WordParser(None, schema)
+    parser.add_plugin(MultifieldPlugin(fields))
+    return parser
+
+
 class Parser:
     def __init__(self, schema: object) -> None:
-        self._parser = MultifieldParser(list(TEXT_FIELDS), schema)
+        self._parser = _multifield(list(TEXT_FIELDS), schema)
         self._parser.add_plugin(FuzzyTermPlugin())
         self._parser.add_plugin(GtLtPlugin())
         self._parser.add_plugin(DateParserPlugin(free=False))
@@ -131,6 +163,11 @@ def bound_expansions(query: wq.Query, searcher: Searcher, limit: int = MAX_EXPAN
                 else:
                     words.sort(key=lambda w: (-reader.doc_frequency(q.fieldname, w), _text(w)))
                 words = words[:limit]
+            if type(q) is wq.Prefix and len(q.text) > PREFIX_LEN:
+                # Terms the typed prefix itself starts with: stems of the word being typed
+                # ("fundi" is on its way to "funding", indexed as "fund").
+                words += [q.text[:n] for n in range(len(q.text) - 1, PREFIX_LEN - 1, -1)
+                          if q.text[:n] not in words and reader.doc_frequency(q.fieldname, q.text[:n])]
             terms = [wq.Term(q.fieldname, w, boost=q.boost) for w in words]
             return wq.Or(terms) if terms else wq.NullQuery
         if q.is_leaf():

@@ -349,3 +349,16 @@ def test_searches_after_edits_see_additions_and_deletions_at_once(project_path: 
         lib.restore_annotation(snap)
         assert len(lib.search("note:quokka")) == 1
         assert lib.check() == []
+
+
+def test_a_prefix_matches_as_typed_and_through_the_typed_words_stem(lib: Library, docs: dict[str, int],
+                                                                     tmp_path: Path) -> None:
+    """Whoosh stemmed a prefix itself: the Spanish "lavado*" became "lav*", every word from lav…"""
+    flowers = lib.import_file(corpus.write(tmp_path / "flores.txt", "Los campos de lavanda florecen en verano.\n"))
+    assert flowers.id
+    lib.update_document(flowers.id, language="es")
+    assert {h.doc_id for h in lib.search("lavado*", kind="passage")} == {docs["es"]}  # "lavan", stem "lav"
+    assert {h.doc_id for h in lib.search("lavan*", kind="passage")} == {docs["es"], flowers.id}
+    # A stem the typed prefix starts with: "fundi" is on its way to "funding", indexed as "fund".
+    assert {h.doc_id for h in lib.search("fundi*", kind="passage")} == {docs["en"]}
+    assert {h.doc_id for h in lib.search("Merid*", kind="passage")} == {docs["en"], docs["es"]}
