@@ -163,11 +163,6 @@ def bound_expansions(query: wq.Query, searcher: Searcher, limit: int = MAX_EXPAN
                 else:
                     words.sort(key=lambda w: (-reader.doc_frequency(q.fieldname, w), _text(w)))
                 words = words[:limit]
-            if type(q) is wq.Prefix and len(q.text) > PREFIX_LEN:
-                # Terms the typed prefix itself starts with: stems of the word being typed
-                # ("fundi" is on its way to "funding", indexed as "fund").
-                words += [q.text[:n] for n in range(len(q.text) - 1, PREFIX_LEN - 1, -1)
-                          if q.text[:n] not in words and reader.doc_frequency(q.fieldname, q.text[:n])]
             terms = [wq.Term(q.fieldname, w, boost=q.boost) for w in words]
             return wq.Or(terms) if terms else wq.NullQuery
         if q.is_leaf():
