@@ -60,7 +60,6 @@ MAX_POSTINGS = 3_500_000
 MAX_WORDS = 400_000
 # Whoosh's length byte of n tokens is the first byte whose length is n or more (length_to_byte).
 _BYTE_LENGTHS = [byte_to_length(b) for b in range(256)]
-_CACHED_FIELDS = {"doc", "tag", "color", "lang", "kind", "published", "created"}
 
 _POSITIONS = Positions()  # its encode() is the one every plain TEXT field uses
 _HASH_HEADER = 13  # HashWriter's header: its magic, hash type and two unused ints
@@ -220,7 +219,7 @@ class BulkSegmentWriter(SegmentWriter):
         log.add(docnum, start, count)
         self.postings += count
 
-    def _block_values(self, name: str, mode: str, field: Any, postings: Postings) -> BlockValues:
+    def _block_values(self, mode: str, postings: Postings) -> BlockValues:
         """The values of a range of postings as ``W3PostingsWriter`` stores a block's
         (``_mini_values``), worked out for the whole range at once."""
         if mode == "none":
@@ -306,7 +305,7 @@ class BulkSegmentWriter(SegmentWriter):
                              lengths=self._lengths.get(name, array("B")))
             for postings in chunks:  # a range of terms at a time
                 out.add_terms(postings.terms, postings.starts, postings.docs, postings.freqs,
-                              self._block_values(name, mode, field, postings))
+                              self._block_values(mode, postings))
             out.close()
             fieldwriter.finish_field()
         # Last: pair fields' lengths are known once their postings are.
