@@ -160,10 +160,10 @@ def _filter_postings(leaf: Searcher, q: wq.Term, deadline: float | None,
     files never change, so what was read stays true for the segment's life."""
     reader = leaf.reader()
     segment = getattr(reader, "_segment", None)
-    if segment is None:
+    if segment is None or ctx.folder is None:  # a segment is known by its index's folder and its id
         raise _NotPlain
     text = q.text if isinstance(q.text, bytes) else reader.schema[q.fieldname].to_bytes(q.text)
-    key = (getattr(reader._storage, "folder", id(reader._storage)), segment.segment_id(), q.fieldname, text)
+    key = (ctx.folder, segment.segment_id(), q.fieldname, text)
     with _filters_lock:
         found = _filters.get(key)
         if found is not None:
@@ -356,6 +356,9 @@ class _Context:
 
     def __init__(self, searcher: Searcher) -> None:
         self._searcher = searcher
+        # The index's folder (None: not an index of files, whose filter postings are not kept).
+        self.folder: str | None = getattr(getattr(getattr(searcher, "_ix", None), "storage", None),
+                                          "folder", None)
         self.tables: _Tables = {}
         self._scorers: dict[tuple[str, Any], tuple[float, float, float, float]] = {}
         self._infos: dict[tuple[int, str, Any], Any] = {}
