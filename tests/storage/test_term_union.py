@@ -161,6 +161,11 @@ def test_warm_reads_the_frequent_tags_so_a_tag_filter_reads_no_postings(tmp_path
     monkeypatch.setattr(term_union, "_postings", postings)
     assert ix.search("tag:drugs merida", limit=50).hits == expected
     assert len(expected) > 10
+    ix.finish_rebuild()  # marked complete: not rebuilt when opened again
+    ix.close()
+    # Kept by the index's folder and the segments' ids: opened again, still kept.
+    ix = SearchIndex(tmp_path / "ix")
+    assert ix.search("tag:drugs merida", limit=50).hits == expected
     ix.close()
 
 
