@@ -128,6 +128,22 @@ def _candidates(q: wq.MultiTerm, reader: IndexReader, count: int) -> list[str | 
     return list(found)
 
 
+def shorter_prefixes(query: wq.Query) -> wq.Query | None:
+    """The query with each prefix of the text fields longer than the prefix field's
+    letters cut to them (``fundi*`` to ``fund*``); None if it has no such prefix."""
+    found = False
+
+    def cut(q: wq.Query) -> wq.Query:
+        nonlocal found
+        if type(q) is wq.Prefix and q.fieldname in PREFIX_FIELDS and len(q.text) > PREFIX_LEN:
+            found = True
+            return wq.Prefix(q.fieldname, q.text[:PREFIX_LEN], boost=q.boost)
+        return q if q.is_leaf() else q.apply(cut)
+
+    shorter = cut(query)
+    return shorter if found else None
+
+
 def bound_expansions(query: wq.Query, searcher: Searcher, limit: int = MAX_EXPANSION,
                      vocabulary: Vocabulary | None = None) -> wq.Query:
     """Replace prefix/wildcard/fuzzy terms by an Or of their most frequent expansions.

@@ -24,7 +24,7 @@ from whoosh.searching import Searcher
 from storage.index.bulk import build_segments, commit_segments
 from storage.index.merge import merge_in_child
 from storage.index.phrase import adjacent_phrases
-from storage.index.query import MAX_EXPANSION, Parser, bound_expansions
+from storage.index.query import MAX_EXPANSION, Parser, bound_expansions, shorter_prefixes
 from storage.index.schema import SCHEMA_VERSION, TEXT_FIELDS, Frequent, build_schema, with_pairs
 from storage.index.snippets import locate
 from storage.index.term_union import FILTER_CACHE, top_hits, warm_filter
@@ -307,32 +307,45 @@ class SearchIndex:
         """Ranked hits; ``time_limit`` (seconds) bounds the collecting."""
         with self._lock:
             searcher = self._searcher_now()
-            query, literal = self._parser.parse(text)
-            query = bound_expansions(query, searcher, expansions, self._vocabulary)
-            # The words to mark, taken before a phrase may become a term of word pairs.
-            words = {(f, t) for f, t in query.iter_all_terms() if f in TEXT_FIELDS or f == "pre"}
-            query = adjacent_phrases(query, searcher.schema)
-            only = wq.Term("kind", kind) if kind else None
-            partial = False
-            fast = top_hits(searcher, query, limit, only, time_limit)  # None: not an OR of plain terms
-            if fast is not None:
-                top, partial = fast
-            else:
-                if only is not None:
-                    # In the query, not as a collector filter: TimeLimitCollector bypasses those.
-                    # Whoosh scores a constant 0 as 1 (and its Require trips an assertion when
-                    # skipping); 1e-300 adds nothing to any real score.
-                    query = wq.And([query, wq.ConstantScoreQuery(only, score=1e-300)])
-                collector = TopCollector(limit=limit, replace=REPLACE_EVERY)
-                if time_limit is not None:
-                    collector = TimeLimitCollector(collector, timelimit=time_limit, use_alarm=False)
-                try:
-                    searcher.search_with_collector(query, collector)
-                except TimeLimit:
-                    partial = True
-                top = [(r.score, r.docnum) for r in collector.results()]
+            parsed, literal = self._parser.parse(text)
+            # A word being typed whose stem is shorter than what is typed ("fundi", on its
+            # way to "funding", indexed as "fund") matches no term: when nothing is found,
+            # its prefix is searched by its first four letters.
+            for attempt in (parsed, shorter_prefixes(parsed)):
+                if attempt is None:
+                    break
+                query = bound_expansions(attempt, searcher, expansions, self._vocabulary)
+                # The words to mark, taken before a phrase may become a term of word pairs.
+                words = {(f, t) for f, t in query.iter_all_terms() if f in TEXT_FIELDS or f == "pre"}
+                query = adjacent_phrases(query, searcher.schema)
+                top, partial = self._collect(searcher, query, limit, kind, time_limit)
+                if top:
+                    break
             hits = [self._hit(searcher.stored_fields(d), score, snippets, words) for score, d in top]
         return SearchOutcome(hits, literal, partial)
+
+    @staticmethod
+    def _collect(searcher: Any, query: wq.Query, limit: int, kind: str | None,
+                 time_limit: float | None) -> tuple[list[tuple[float, int]], bool]:
+        """The top (score, docnum) pairs, and whether ``time_limit`` cut the search short."""
+        only = wq.Term("kind", kind) if kind else None
+        fast = top_hits(searcher, query, limit, only, time_limit)  # None: not an OR of plain terms
+        if fast is not None:
+            return fast
+        if only is not None:
+            # In the query, not as a collector filter: TimeLimitCollector bypasses those.
+            # Whoosh scores a constant 0 as 1 (and its Require trips an assertion when
+            # skipping); 1e-300 adds nothing to any real score.
+            query = wq.And([query, wq.ConstantScoreQuery(only, score=1e-300)])
+        collector = TopCollector(limit=limit, replace=REPLACE_EVERY)
+        if time_limit is not None:
+            collector = TimeLimitCollector(collector, timelimit=time_limit, use_alarm=False)
+        partial = False
+        try:
+            searcher.search_with_collector(query, collector)
+        except TimeLimit:
+            partial = True
+        return [(r.score, r.docnum) for r in collector.results()], partial
 
     def _hit(self, fields: dict[str, Any], score: float | None, snippets: bool,
              words: set[tuple[str, Any]]) -> IndexHit:

@@ -11,6 +11,7 @@ import pytest
 
 from app.library import Library
 from app.paths import index_folder
+from app.query_text import as_you_type
 from storage.errors import KnownError
 from storage.index import query
 from storage.index.vocabulary import Vocabulary
@@ -360,3 +361,8 @@ def test_a_prefix_matches_as_typed_and_through_the_typed_words_stem(lib: Library
     assert {h.doc_id for h in lib.search("lavado*", kind="passage")} == {docs["es"]}  # "lavan", stem "lav"
     assert {h.doc_id for h in lib.search("lavan*", kind="passage")} == {docs["es"], flowers.id}
     assert {h.doc_id for h in lib.search("Merid*", kind="passage")} == {docs["en"], docs["es"]}
+    # A word being typed whose stem is shorter than what is typed matches no term ("fundi" is
+    # on its way to "funding", indexed as "fund"): then its first four letters are searched.
+    assert {h.doc_id for h in lib.search("fundi*", kind="passage")} == {docs["en"]}
+    assert {h.doc_id for h in lib.search(as_you_type("fundin"), kind="passage")} == {docs["en"]}
+    assert not lib.search("zqxwv*")
