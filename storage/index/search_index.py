@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -311,14 +312,21 @@ class SearchIndex:
             # A word being typed whose stem is shorter than what is typed ("fundi", on its
             # way to "funding", indexed as "fund") matches no term: when nothing is found,
             # its prefix is searched by its first four letters.
+            deadline = None if time_limit is None else time.perf_counter() + time_limit
+            top: list[tuple[float, int]] = []
+            partial, words = False, set()
             for attempt in (parsed, shorter_prefixes(parsed)):
+                left = None if deadline is None else deadline - time.perf_counter()
                 if attempt is None:
+                    break
+                if left is not None and left <= 0:
+                    partial = True  # out of time: a search without a limit tries it
                     break
                 query = bound_expansions(attempt, searcher, expansions, self._vocabulary)
                 # The words to mark, taken before a phrase may become a term of word pairs.
                 words = {(f, t) for f, t in query.iter_all_terms() if f in TEXT_FIELDS or f == "pre"}
                 query = adjacent_phrases(query, searcher.schema)
-                top, partial = self._collect(searcher, query, limit, kind, time_limit)
+                top, partial = self._collect(searcher, query, limit, kind, left)
                 if top:
                     break
             hits = [self._hit(searcher.stored_fields(d), score, snippets, words) for score, d in top]
