@@ -117,22 +117,22 @@ class TermWriter:
         sizes = np.fromiter(map(len, bodies), dtype=np.int64, count=len(bodies))
         info = np.zeros(len(terms), dtype=_info_dtype())
         info["weight"] = np.add.reduceat(total, heads)
-        info["docs"] = np.diff(term_starts)
-        least = np.minimum.reduceat(np.where(short == 0, _NO_LENGTH, short), heads)
-        info["minlength"] = np.where(least == _NO_LENGTH, 0, least)
+        info["docs"] = counts
+        info["minlength"] = _reduce(short, heads, skip_zero=True)[0]
         info["maxlength"] = np.maximum.reduceat(long, heads)
         info["maxweight"] = np.maximum.reduceat(high, heads)
         info["minid"] = ids[term_starts[:-1]]
         info["maxid"] = ids[term_starts[1:] - 1]
         info["offset"] = self._pos + np.cumsum(sizes) - sizes
         info["length"] = sizes
-        self._pos += int(sizes.sum())
+        gathered = int(sizes.sum())
+        self._pos += gathered
         packed, size = info.tobytes(), info.itemsize
         field = self._field
         self._entries += zip([field + t for t in terms],
                              [packed[k : k + size] for k in range(0, len(packed), size)], strict=True)
         self._posts += bodies
-        self._gathered += int(sizes.sum())
+        self._gathered += gathered
         if self._gathered >= _BATCH:
             self._write()
 
