@@ -60,38 +60,33 @@ def top_hits(searcher: Searcher, query: wq.Query, limit: int, only: wq.Term | No
     """The ``limit`` best (score, docnum) pairs, best first and ties by docnum as
     Whoosh's top collector orders them, and whether ``time_limit`` (seconds) cut the
     search short (then: the best of the segments done in time); None if the query is
-    not an OR of plain terms, alone or filtered.
+    neither an OR of plain terms nor an AND of such ORs and terms of unscored fields.
 
     ``only``: keep the documents holding this term (Require(query, only) in Whoosh).
-    An AND of such a query and a term of a field that is not scored (``tag:drugs
-    merida``) is taken too: the query's hits holding the term, as Whoosh adds them up.
+    An AND (``merida funding``, ``tag:drugs merida``) is its rarest part's hits that the
+    other parts hold, their scores added up as Whoosh's tree of intersections adds them.
     """
     if type(searcher.weighting) is not BM25F:
         return None
-    tagged = None
+    parts = None
     if not _plain(query):
-        split = _filtered(searcher, query)
-        if split is None:
+        parts = _conjuncts(searcher, query)
+        if parts is None:
             return None
-        query, tagged = split
     deadline = None if time_limit is None else time.perf_counter() + time_limit
     best: list[tuple[float, int]] = []
     ctx = _Context(searcher)
     try:
-        single = _one_term(query)
+        single = _one_term(query) if parts is None else None
         for leaf, offset in searcher.leaf_searchers():
             reader = leaf.reader()
-            if single is not None and only is None and tagged is None and not reader.has_deletions():
+            if single is not None and only is None and not reader.has_deletions():
                 # One term: its scores in lists, no dictionary of every posting.
                 best = heapq.nlargest(limit, [*best, *_one_term_best(
                     leaf, single, limit=limit, offset=offset, deadline=deadline, ctx=ctx)])
                 continue
-            scores = _scores(leaf, query, deadline, ctx)
-            if tagged is not None:
-                # The AND's score: the query's plus the term's weight (an unscored field
-                # scores its weight); float addition commutes, so the order is Whoosh's.
-                weights = _weights(leaf, tagged, scores.keys(), deadline, ctx)
-                scores = {d: s + weights[d] for d, s in scores.items() if d in weights}
+            scores = _scores(leaf, query, deadline, ctx) if parts is None else _and_scores(
+                leaf, parts, deadline, ctx)
             if only is not None:
                 keep = _docnums(leaf, only, deadline, ctx)
                 scores = {d: s for d, s in scores.items() if d in keep}
@@ -112,16 +107,56 @@ def top_hits(searcher: Searcher, query: wq.Query, limit: int, only: wq.Term | No
     return [(s, -d) for s, d in best], False
 
 
-def _filtered(searcher: Searcher, q: wq.Query) -> tuple[wq.Query, wq.Term] | None:
-    """An AND of a plain query and one term of a field that is not scored, split in two."""
-    if type(q) is not wq.And or q.boost != 1.0 or len(q.subqueries) != 2:
+def _conjuncts(searcher: Searcher, q: wq.Query) -> list[wq.Query] | None:
+    """An AND's parts, if each is a plain query or a term of a field that is not scored."""
+    if type(q) is not wq.And or q.boost != 1.0 or len(q.subqueries) < 2:
         return None
-    first, second = q.subqueries
-    for term, rest in ((first, second), (second, first)):
-        if (type(term) is wq.Term and term.boost == 1.0 and term.fieldname in searcher.schema
-                and not searcher.schema[term.fieldname].scorable and _plain(rest)):
-            return rest, term
-    return None
+    for part in q.subqueries:
+        if not (_plain(part) or _unscored(searcher, part)):
+            return None
+    return list(q.subqueries)
+
+
+def _unscored(searcher: Searcher, q: wq.Query) -> bool:
+    return (type(q) is wq.Term and q.boost == 1.0 and q.fieldname in searcher.schema
+            and not searcher.schema[q.fieldname].scorable)
+
+
+def _and_scores(leaf: Searcher, parts: list[wq.Query], deadline: float | None, ctx: _Context) -> _Scores:
+    """docnum -> score in one segment for an AND of ``parts``, as Whoosh's matcher gives them.
+
+    The rarest part is read whole; each other part only at the documents all before it
+    hold, reading only the posting blocks that may hold them (a name's 20 passages in a
+    common word's 100 blocks).
+    """
+    reader = leaf.reader()
+    sizes = [ctx.estimate(reader, part) for part in parts]
+    if not all(sizes):
+        return {}
+    found: dict[int, _Scores] = {}
+    within: list[int] | None = None
+    for i in sorted(range(len(parts)), key=sizes.__getitem__):
+        part = parts[i]
+        if _unscored(leaf, part):
+            # A term of an unscored field scores its weight.
+            found[i] = (_weights(leaf, part, within, deadline, ctx) if within is not None
+                        else _all_weights(leaf, part, deadline, ctx))
+        else:
+            found[i] = _scores(leaf, part, deadline, ctx, within)
+        within = sorted(found[i].keys() if within is None else (d for d in within if d in found[i]))
+        if not within:
+            return {}
+    # And._matcher: a weighted tree of intersections, weight minus the estimated size,
+    # the two lightest joined (first + second) and put back after equal weights. Ties
+    # keep the query's order: Whoosh's matchers compare equal or neither less.
+    held = within or []
+    items = [(-sizes[i], {d: found[i][d] for d in held}) for i in range(len(parts))]
+    items.sort(key=lambda item: item[0])
+    while len(items) > 1:
+        (wa, a), (wb, b) = items.pop(0), items.pop(0)
+        weight = wa + wb
+        items.insert(bisect_right([w for w, _ in items], weight), (weight, {d: a[d] + b[d] for d in a}))
+    return items[0][1]
 
 
 def _weights(leaf: Searcher, q: wq.Term, docs: Iterable[int], deadline: float | None,
@@ -249,16 +284,18 @@ def _plain(q: wq.Query) -> bool:
     return False
 
 
-def _scores(leaf: Searcher, q: wq.Query, deadline: float | None, ctx: _Context) -> _Scores:
-    """docnum -> score in one segment, as Whoosh's matcher for ``q`` would give them."""
+def _scores(leaf: Searcher, q: wq.Query, deadline: float | None, ctx: _Context,
+            within: list[int] | None = None) -> _Scores:
+    """docnum -> score in one segment, as Whoosh's matcher for ``q`` would give them;
+    ``within``: only at these documents (ascending)."""
     if type(q) is wq.Term:
-        return _term_scores(leaf, q, deadline, ctx)
+        return _term_scores(leaf, q, deadline, ctx, within)
     subs = q.subqueries
     if not subs:
         return {}
     if len(subs) == 1:
-        return _scores(leaf, subs[0], deadline, ctx)
-    parts = [_scores(leaf, s, deadline, ctx) for s in subs]
+        return _scores(leaf, subs[0], deadline, ctx, within)
+    parts = [_scores(leaf, s, deadline, ctx, within) for s in subs]
     # Or._matcher's choice: a tree of unions, or (small segments, many terms) an array
     # that adds the terms' scores in query order.
     if len(subs) < wq.Or.TOO_MANY_CLAUSES and (len(subs) == 2 or leaf.doc_count_all() > 5000):
@@ -289,21 +326,23 @@ def _weighted_union(items: list[tuple[int, _Scores]]) -> _Scores:
     return items[0][1]
 
 
-def _term_scores(leaf: Searcher, q: wq.Term, deadline: float | None, ctx: _Context) -> _Scores:
-    out: _Scores = {}
-    for ids, scores in _term_blocks(leaf, q, deadline, ctx):
-        out.update(zip(ids, scores, strict=True))
-    return out
-
-
-def _term_blocks(leaf: Searcher, q: wq.Term, deadline: float | None,
-                 ctx: _Context) -> Iterator[tuple[list[int], Iterable[float]]]:
-    """Each posting block's docnums and their scores."""
+def _term_scores(leaf: Searcher, q: wq.Term, deadline: float | None, ctx: _Context,
+                 within: list[int] | None = None) -> _Scores:
     m = _postings(leaf, q, ctx)
+    out: _Scores = {}
     if m is None:
-        return
-    for ids, weights in _blocks(m, deadline):
-        yield ids, _scored(leaf, q, ids, weights, ctx=ctx)
+        return out
+    if within is None:
+        for ids, weights in _blocks(m, deadline):
+            out.update(zip(ids, _scored(leaf, q, ids, weights, ctx=ctx), strict=True))
+        return out
+    wanted = set(within)
+    for ids, weights in _blocks_within(m, within, deadline):
+        pairs = [(d, w) for d, w in zip(ids, weights, strict=True) if d in wanted]
+        if pairs:
+            held = [d for d, _w in pairs]
+            out.update(zip(held, _scored(leaf, q, held, [w for _d, w in pairs], ctx=ctx), strict=True))
+    return out
 
 
 def _scored(leaf: Searcher, q: wq.Term, ids: list[int], weights: Sequence[float], *,
@@ -337,6 +376,15 @@ def _one_term(q: wq.Query) -> wq.Term | None:
     while type(q) is wq.Or and len(q.subqueries) == 1:
         q = q.subqueries[0]
     return q if type(q) is wq.Term else None
+
+
+def _all_weights(leaf: Searcher, q: wq.Term, deadline: float | None, ctx: _Context) -> dict[int, float]:
+    """docnum -> the term's weight, for a term of a field that is not scored."""
+    found = _filter_postings(leaf, q, deadline, ctx)
+    if found is None:
+        return {}
+    ids, weights = found
+    return dict.fromkeys(ids, weights) if isinstance(weights, float) else dict(zip(ids, weights, strict=True))
 
 
 def _docnums(leaf: Searcher, q: wq.Term, deadline: float | None, ctx: _Context) -> set[int]:
@@ -424,6 +472,23 @@ def _blocks(m: W3LeafMatcher, deadline: float | None) -> Iterator[tuple[list[int
         if deadline is not None and time.perf_counter() > deadline:
             raise _TimeUp
         yield _block(m)
+        if m._lastblock:
+            return
+        m._goto(m._nextoffset)
+
+
+def _blocks_within(m: W3LeafMatcher, docs: list[int],
+                   deadline: float | None) -> Iterator[tuple[list[int], Sequence[float]]]:
+    """The docnums and weights of the blocks that may hold some of ``docs`` (ascending):
+    a block's header gives its last docnum, so the others are passed unread."""
+    i, count = 0, len(docs)
+    while i < count:
+        if deadline is not None and time.perf_counter() > deadline:
+            raise _TimeUp
+        last = m._maxid
+        if docs[i] <= last:
+            yield _block(m)
+            i = bisect_right(docs, last, i)
         if m._lastblock:
             return
         m._goto(m._nextoffset)
