@@ -130,3 +130,32 @@ def test_a_writer_is_freed_without_the_garbage_collector(tmp_path: Path) -> None
             assert [ref() for ref in alive] == [None, None], end
     finally:
         gc.enable()
+
+
+def test_term_lookups_identical_with_and_without_the_fix(tmp_path: Path) -> None:
+    from whoosh import index as windex
+
+    from storage.index.bulk import build_segments, commit_segments
+    from storage.index.schema import build_schema
+    from tests.storage.test_bulk_writer import records
+
+    ix = windex.create_in(str(tmp_path), build_schema())
+    segments, _ = build_segments(ix, records(300, seed=10))  # terms hashed with CRC32
+    commit_segments(ix, segments)
+    with ix.writer() as writer:  # Whoosh's own writer: MD5
+        for record in records(20, seed=11):
+            writer.add_document(**record)
+    with ix.reader() as reader:
+        tables = [leaf._terms._tindex for leaf, _ in reader.leaf_readers()]
+        assert sorted(t.hashtype for t in tables) == [0, 1]
+        for table in tables:
+            assert hasattr(table.dbfile, "_buf")  # held in memory: the fixed path
+            keys = [key for key, _ in table.items()]
+            assert len(keys) > 100
+            probes = [b"", b"\x00", *keys, *(k + b"x" for k in keys), *(k[:-1] for k in keys[::7])]
+            fixed = [(table.get(k), k in table) for k in probes]
+            with whoosh_unfixed():
+                plain = [(table.get(k), k in table) for k in probes]
+                assert [table[k] for k in keys] == [v for v, _ in fixed[2 : 2 + len(keys)]]
+            assert fixed == plain
+            assert sum(found for _, found in fixed) >= len(keys)
