@@ -232,7 +232,10 @@ class WordCache:
 
     def sequence(self, text: str) -> list[bytes | None]:
         """The term of each word of ``text`` in order (None: the analyzer drops it)."""
-        words = self.words(text)
+        return self.terms_of(self.words(text))
+
+    def terms_of(self, words: list[str]) -> list[bytes | None]:
+        """The term of each of ``words`` (None: the analyzer drops it)."""
         out = list(map(self._terms.get, words, repeat(_UNKNOWN)))  # a C loop; misses are rare
         if _UNKNOWN in out:
             for i, term in enumerate(out):

@@ -1,16 +1,24 @@
 """Where a hit's words are: offsets within the passage and a marked-up snippet.
 
-We re-tokenise the one stored passage with the same analyzer (cheap for a
-paragraph) rather than using Whoosh's highlighter, and keep the character
-offsets so the reader can mark the exact words.
+We re-tokenise the one stored passage with the same analysis rather than using
+Whoosh's highlighter, and keep the character offsets so the reader can mark the
+exact words. The tokenizer's regex finds the words and each distinct word is
+analysed once (``WordCache``): Whoosh's chain of token generators took 65 us of
+the 85 a hit cost.
 """
 
 from __future__ import annotations
 
-from storage.index.analysis import PREFIX_LEN, folding, stemming
+from collections.abc import Callable
+from itertools import compress, count
+
+from whoosh.analysis import Analyzer
+
+from storage.index.analysis import PREFIX_LEN, WordCache, folding, stemming
 
 _ANALYZERS = {"en": stemming("en"), "es": stemming("es")}
 _FOLDING = folding()
+_CACHES = {id(analyzer): WordCache.for_analyzer(analyzer) for analyzer in (*_ANALYZERS.values(), _FOLDING)}
 WINDOW = 90
 
 
@@ -22,20 +30,36 @@ def locate(
     body: str, lang: str | None, matched: set[tuple[str, bytes]]
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
     field = "text_es" if lang == "es" else "text_en"
-    words = {_text(t) for f, t in matched if f in (field, "note")}
+    words = {_text(t).encode("utf-8") for f, t in matched if f in (field, "note")}
     starts = {_text(t) for f, t in matched if f == "pre"}
     spans: list[tuple[int, int]] = []
     if words:
         analyzer = _ANALYZERS["es" if lang == "es" else "en"]
-        for token in analyzer(body, chars=True, mode="index"):
-            if token.text in words:
-                spans.append((token.startchar, token.endchar))
+        spans.extend(_spans(analyzer, body, words.__contains__))
     if starts:  # prefix matches: words whose folded first letters are the prefix
-        for token in _FOLDING(body, chars=True, mode="index"):
-            if token.text[:PREFIX_LEN] in starts and len(token.text) >= PREFIX_LEN:
-                spans.append((token.startchar, token.endchar))
+
+        def starts_with(term: bytes | None) -> bool:
+            text = "" if term is None else term.decode("utf-8")
+            return len(text) >= PREFIX_LEN and text[:PREFIX_LEN] in starts
+
+        spans.extend(_spans(_FOLDING, body, starts_with))
         spans = sorted(set(spans))
     return _snippet(body, spans), tuple(spans)
+
+
+def _spans(analyzer: Analyzer, body: str, wanted: Callable[[bytes | None], bool]) -> list[tuple[int, int]]:
+    """Where the words are whose term (UTF-8, as the analyzer gives it in index mode) is
+    ``wanted``, in order."""
+    cache = _CACHES.get(id(analyzer))
+    if cache is None:  # not a chain a cache can stand for
+        return [(t.startchar, t.endchar) for t in analyzer(body, chars=True, mode="index")
+                if wanted(t.text.encode("utf-8"))]
+    # Words and terms in C loops; match objects only when some word is wanted.
+    chosen = list(compress(count(), map(wanted, cache.terms_of(cache.words(body)))))
+    if not chosen:
+        return []
+    matches = list(cache.expression.finditer(body))
+    return [matches[i].span() for i in chosen]
 
 
 def _snippet(body: str, spans: list[tuple[int, int]]) -> str:
