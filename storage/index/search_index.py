@@ -280,7 +280,7 @@ class SearchIndex:
     def warm(self, fields: tuple[str, ...] = TEXT_FIELDS) -> None:
         """Read the fields' terms into memory for fuzzy and prefix expansion, a segment at
         a time so that a search waits for one segment's terms at most (tens of ms), then
-        the most frequent tags' postings for tag filters."""
+        the most frequent tags' postings for tag filters and each segment's stored records."""
         for field in fields:
             done = False
             while not done:
@@ -289,6 +289,17 @@ class SearchIndex:
         with self._lock:  # about 4 ms a tag when first read, then a lookup each
             searcher = self._searcher_now()
             warm_filter(searcher, "tag", FILTER_CACHE // 2 // max(1, len(searcher.leaf_searchers())))
+        # A segment's stored records are opened by its first hit: about 9 ms for 23,000
+        # records (with 8 segments the first search took 70 ms more). One segment at a time.
+        n = 0
+        while True:
+            with self._lock:
+                leaves = self._searcher_now().leaf_searchers()
+                if n >= len(leaves):
+                    return
+                if leaves[n][0].doc_count_all():
+                    leaves[n][0].stored_fields(0)
+            n += 1
 
     def _close_searcher(self) -> None:
         if self._searcher is not None:

@@ -199,3 +199,10 @@ def test_an_and_reads_only_the_posting_blocks_that_may_hold_its_documents(index:
     wanted = [ids[-1] for ids, _ in blocks[::2]]
     read = list(term_union._blocks_within(term_union._postings(leaf, term, ctx), wanted, None))
     assert [ids for ids, _ in read] == [ids for ids, _ in blocks[::2]]
+
+
+def test_warm_opens_each_segments_stored_records(index: Any) -> None:
+    index.warm()
+    leaves = [leaf.reader() for leaf, _ in index._searcher_now().leaf_searchers()]
+    assert len(leaves) > 3
+    assert all("_stored" in reader._perdoc._readers for reader in leaves)  # Whoosh's cache of open columns
