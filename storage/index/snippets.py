@@ -9,8 +9,9 @@ the 85 a hit cost.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from itertools import compress, count
+from itertools import compress
 
 from whoosh.analysis import Analyzer
 
@@ -54,12 +55,10 @@ def _spans(analyzer: Analyzer, body: str, wanted: Callable[[bytes | None], bool]
     if cache is None:  # not a chain a cache can stand for
         return [(t.startchar, t.endchar) for t in analyzer(body, chars=True, mode="index")
                 if wanted(t.text.encode("utf-8"))]
-    # Words and terms in C loops; match objects only when some word is wanted.
-    chosen = list(compress(count(), map(wanted, cache.terms_of(cache.words(body)))))
-    if not chosen:
-        return []
+    # One pass of the regex (a third of the time), then terms and choices in C loops.
     matches = list(cache.expression.finditer(body))
-    return [matches[i].span() for i in chosen]
+    chosen = compress(matches, map(wanted, cache.terms_of(list(map(re.Match.group, matches)))))
+    return list(map(re.Match.span, chosen))
 
 
 def _snippet(body: str, spans: list[tuple[int, int]]) -> str:

@@ -44,6 +44,7 @@ NUMPY_POSTINGS = 8192  # postings of a one-term query in a segment from which nu
 SKIP_RATIO = 16  # a filter term made a table when the documents asked are over 1 in this many of its own
 
 _Scores = dict[int, float]
+_Read = dict[tuple[str, Any], dict[int, float]]  # (field, term) -> docnum -> weight, as read
 _Tables = dict[tuple[str, Any], tuple[dict[float, int], list[float]]]  # term -> its score table
 
 
@@ -125,38 +126,66 @@ def _unscored(searcher: Searcher, q: wq.Query) -> bool:
 def _and_scores(leaf: Searcher, parts: list[wq.Query], deadline: float | None, ctx: _Context) -> _Scores:
     """docnum -> score in one segment for an AND of ``parts``, as Whoosh's matcher gives them.
 
-    The rarest part is read whole; each other part only at the documents all before it
-    hold, reading only the posting blocks that may hold them (a name's 20 passages in a
-    common word's 100 blocks).
+    First the documents: the rarest part's postings are read whole, each other part's
+    only in the blocks that may hold the documents all before it hold (a name's 20
+    passages among a common word's 100 blocks). Then only the documents all hold
+    are scored: mostly there are none.
     """
     reader = leaf.reader()
     sizes = [ctx.estimate(reader, part) for part in parts]
     if not all(sizes):
         return {}
-    found: dict[int, _Scores] = {}
+    read: _Read = {}
     within: list[int] | None = None
     for i in sorted(range(len(parts)), key=sizes.__getitem__):
-        part = parts[i]
-        if _unscored(leaf, part):
-            # A term of an unscored field scores its weight.
-            found[i] = (_weights(leaf, part, within, deadline, ctx) if within is not None
-                        else _all_weights(leaf, part, deadline, ctx))
-        else:
-            found[i] = _scores(leaf, part, deadline, ctx, within)
-        within = sorted(found[i].keys() if within is None else (d for d in within if d in found[i]))
+        docs: set[int] = set()
+        for term in _leaves(parts[i]):
+            key = (term.fieldname, term.text)
+            if key not in read:  # read once: the documents asked only grow fewer
+                read[key] = _term_postings(leaf, term, within, deadline, ctx)
+            docs.update(read[key])
+        within = sorted(docs if within is None else (d for d in within if d in docs))
         if not within:
             return {}
+    held = within or []
+    # A term of an unscored field scores its weight.
+    found = [{d: read[(p.fieldname, p.text)][d] for d in held} if _unscored(leaf, p)
+             else _scores(leaf, p, deadline, ctx, within=held, read=read) for p in parts]
     # And._matcher: a weighted tree of intersections, weight minus the estimated size,
     # the two lightest joined (first + second) and put back after equal weights. Ties
     # keep the query's order: Whoosh's matchers compare equal or neither less.
-    held = within or []
-    items = [(-sizes[i], {d: found[i][d] for d in held}) for i in range(len(parts))]
+    items = [(-size, scores) for size, scores in zip(sizes, found, strict=True)]
     items.sort(key=lambda item: item[0])
     while len(items) > 1:
         (wa, a), (wb, b) = items.pop(0), items.pop(0)
         weight = wa + wb
         items.insert(bisect_right([w for w, _ in items], weight), (weight, {d: a[d] + b[d] for d in a}))
     return items[0][1]
+
+
+def _leaves(q: wq.Query) -> list[wq.Term]:
+    """The terms of a plain query or a term."""
+    return [q] if type(q) is wq.Term else [t for s in q.subqueries for t in _leaves(s)]
+
+
+def _term_postings(leaf: Searcher, q: wq.Term, within: list[int] | None, deadline: float | None,
+                   ctx: _Context) -> dict[int, float]:
+    """docnum -> the term's weight in this segment; ``within``: only at these documents."""
+    if _unscored(leaf, q):
+        return _weights(leaf, q, within, deadline, ctx) if within is not None else _all_weights(
+            leaf, q, deadline, ctx)
+    m = _postings(leaf, q, ctx)
+    out: dict[int, float] = {}
+    if m is None:
+        return out
+    if within is None:
+        for ids, weights in _blocks(m, deadline):
+            out.update(zip(ids, weights, strict=True))
+        return out
+    wanted = set(within)
+    for ids, weights in _blocks_within(m, within, deadline):
+        out.update((d, w) for d, w in zip(ids, weights, strict=True) if d in wanted)
+    return out
 
 
 def _weights(leaf: Searcher, q: wq.Term, docs: Iterable[int], deadline: float | None,
@@ -284,18 +313,22 @@ def _plain(q: wq.Query) -> bool:
     return False
 
 
-def _scores(leaf: Searcher, q: wq.Query, deadline: float | None, ctx: _Context,
-            within: list[int] | None = None) -> _Scores:
+def _scores(leaf: Searcher, q: wq.Query, deadline: float | None, ctx: _Context, *,
+            within: list[int] | None = None, read: _Read | None = None) -> _Scores:
     """docnum -> score in one segment, as Whoosh's matcher for ``q`` would give them;
-    ``within``: only at these documents (ascending)."""
+    ``within``: only at these documents (ascending), whose postings are in ``read``."""
     if type(q) is wq.Term:
-        return _term_scores(leaf, q, deadline, ctx, within)
+        if within is not None and read is not None:
+            postings = read[(q.fieldname, q.text)]
+            ids = [d for d in within if d in postings]
+            return dict(zip(ids, _scored(leaf, q, ids, [postings[d] for d in ids], ctx=ctx), strict=True))
+        return _term_scores(leaf, q, deadline, ctx)
     subs = q.subqueries
     if not subs:
         return {}
     if len(subs) == 1:
-        return _scores(leaf, subs[0], deadline, ctx, within)
-    parts = [_scores(leaf, s, deadline, ctx, within) for s in subs]
+        return _scores(leaf, subs[0], deadline, ctx, within=within, read=read)
+    parts = [_scores(leaf, s, deadline, ctx, within=within, read=read) for s in subs]
     # Or._matcher's choice: a tree of unions, or (small segments, many terms) an array
     # that adds the terms' scores in query order.
     if len(subs) < wq.Or.TOO_MANY_CLAUSES and (len(subs) == 2 or leaf.doc_count_all() > 5000):
@@ -326,22 +359,12 @@ def _weighted_union(items: list[tuple[int, _Scores]]) -> _Scores:
     return items[0][1]
 
 
-def _term_scores(leaf: Searcher, q: wq.Term, deadline: float | None, ctx: _Context,
-                 within: list[int] | None = None) -> _Scores:
+def _term_scores(leaf: Searcher, q: wq.Term, deadline: float | None, ctx: _Context) -> _Scores:
     m = _postings(leaf, q, ctx)
     out: _Scores = {}
-    if m is None:
-        return out
-    if within is None:
+    if m is not None:
         for ids, weights in _blocks(m, deadline):
             out.update(zip(ids, _scored(leaf, q, ids, weights, ctx=ctx), strict=True))
-        return out
-    wanted = set(within)
-    for ids, weights in _blocks_within(m, within, deadline):
-        pairs = [(d, w) for d, w in zip(ids, weights, strict=True) if d in wanted]
-        if pairs:
-            held = [d for d, _w in pairs]
-            out.update(zip(held, _scored(leaf, q, held, [w for _d, w in pairs], ctx=ctx), strict=True))
     return out
 
 
@@ -433,10 +456,16 @@ class _Context:
             if terms is None:  # not a segment of Whoosh 3's format
                 raise _NotPlain
             text = q.text if isinstance(q.text, bytes) else reader.schema[q.fieldname].to_bytes(q.text)
-            try:
-                self._infos[key] = terms.term_info(q.fieldname, text)
-            except TermNotFound:
-                self._infos[key] = None
+            if type(terms) is whoosh3.W3TermsReader:
+                # W3TermsReader.term_info without the exception a missing term raises
+                # (a third of a search's lookups: most words are in no note)
+                raw = terms._tindex.get(terms._keycoder(q.fieldname, text))
+                self._infos[key] = None if raw is None else whoosh3.W3TermInfo.from_bytes(raw)
+            else:
+                try:
+                    self._infos[key] = terms.term_info(q.fieldname, text)
+                except TermNotFound:
+                    self._infos[key] = None
         return self._infos[key]
 
     def estimate(self, reader: Any, q: wq.Query) -> int:
