@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 import operator
+import struct
 import threading
 import time
 from array import array
@@ -24,13 +25,11 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from itertools import accumulate, compress
-from pickle import loads
+from pickle import load, loads
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.codec import whoosh3
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
@@ -39,6 +38,9 @@ from storage.index.deflate import decompress
 from storage.index.whoosh_fixes import LengthsInMemory
 
 _LENGTH = [byte_to_length(b) for b in range(256)]
+_TERM_INFO = struct.Struct("!BfIBBfIIqi")  # W3TermInfo's fields, then its postings' offset and length
+_INT = struct.Struct("!i")
+_UNSEEN = object()
 _ROW_MIN = 64  # postings in a block from which scoring by a table of the 256 lengths pays
 NUMPY_POSTINGS = 8192  # postings of a one-term query in a segment from which numpy scores them
 SKIP_RATIO = 16  # a filter term made a table when the documents asked are over 1 in this many of its own
@@ -448,38 +450,40 @@ class _Context:
                 weighting._field_B.get(q.fieldname, weighting.B), weighting.K1)
         return found
 
-    def info(self, reader: Any, q: wq.Term) -> Any:
-        """The term's info in a segment (None: not there)."""
+    def info(self, reader: Any, q: wq.Term) -> tuple[int, int] | None:
+        """The term's document frequency and postings' offset in a segment (None: not there)."""
         key = (id(reader), q.fieldname, q.text)
-        if key not in self._infos:
-            terms = getattr(reader, "_terms", None)
-            if terms is None:  # not a segment of Whoosh 3's format
+        found = self._infos.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            terms: Any = getattr(reader, "_terms", None)
+            if type(terms) is not whoosh3.W3TermsReader:  # not a segment of Whoosh 3's format
                 raise _NotPlain
             text = q.text if isinstance(q.text, bytes) else reader.schema[q.fieldname].to_bytes(q.text)
-            if type(terms) is whoosh3.W3TermsReader:
-                # W3TermsReader.term_info without the exception a missing term raises
-                # (a third of a search's lookups: most words are in no note)
-                raw = terms._tindex.get(terms._keycoder(q.fieldname, text))
-                self._infos[key] = None if raw is None else whoosh3.W3TermInfo.from_bytes(raw)
+            # W3TermsReader.term_info, without the exception a missing term raises (a third
+            # of a search's lookups: most words are in no note) or a W3TermInfo made.
+            raw = terms._tindex.get(terms._keycoder(q.fieldname, text))
+            if raw is None:
+                found = None
+            elif len(raw) == _TERM_INFO.size and raw[0] == 0:  # postings not inlined in the info
+                fields = _TERM_INFO.unpack(raw)
+                found = (fields[2], fields[8])
             else:
-                try:
-                    self._infos[key] = terms.term_info(q.fieldname, text)
-                except TermNotFound:
-                    self._infos[key] = None
-        return self._infos[key]
+                raise _NotPlain
+            self._infos[key] = found
+        return found
 
     def estimate(self, reader: Any, q: wq.Query) -> int:
         """``q.estimate_size(reader)``, from the term infos already read."""
         if type(q) is wq.Term:
             info = self.info(reader, q) if q.fieldname in reader.schema else None
-            return 0 if info is None else int(info.doc_frequency())
+            return 0 if info is None else info[0]
         if type(q) is wq.Or:  # CompoundQuery.estimate_size
             return min(sum(self.estimate(reader, s) for s in q.subqueries), reader.doc_count())
         return int(q.estimate_size(reader))
 
 
-def _postings(leaf: Searcher, q: wq.Term, ctx: _Context) -> W3LeafMatcher | None:
-    """The term's postings reader in this segment, at its first block (None: absent).
+def _postings(leaf: Searcher, q: wq.Term, ctx: _Context) -> _Postings | None:
+    """The term's postings in this segment, at their first block (None: absent).
     Deletions are the caller's to apply."""
     if q.fieldname not in leaf.schema:
         return None
@@ -487,15 +491,37 @@ def _postings(leaf: Searcher, q: wq.Term, ctx: _Context) -> W3LeafMatcher | None
     info = ctx.info(reader, q)
     if info is None:
         return None
-    terms = reader._terms
-    m = terms._codec.postings_reader(terms._postfile, info, leaf.schema[q.fieldname].format,
-                                     term=(q.fieldname, q.text))
-    if type(m) is not W3LeafMatcher:
+    postfile = reader._terms._postfile
+    buf = getattr(postfile, "_buf", None)
+    if buf is None:  # not held in memory
         raise _NotPlain
-    return m if m.is_active() else None
+    return _Postings(postfile.file, buf, info[1])
 
 
-def _blocks(m: W3LeafMatcher, deadline: float | None) -> Iterator[tuple[list[int], Sequence[float]]]:
+class _Postings:
+    """A term's posting blocks in a segment, each block's header read as Whoosh's
+    ``W3LeafMatcher._goto`` reads it, without a matcher made around them (half of
+    what reading a rare word's postings in a segment cost)."""
+
+    __slots__ = ("_buf", "_compression", "_dataoffset", "_file", "_lastblock", "_maxid", "_nextoffset")
+
+    def __init__(self, file: Any, buf: memoryview, offset: int) -> None:
+        if buf[offset : offset + 4] != whoosh3.WHOOSH3_HEADER_MAGIC:
+            raise _NotPlain
+        self._file = file  # the postings file's reader of ``buf``, for pickled headers
+        self._buf = buf
+        self._goto(offset + 4)
+
+    def _goto(self, position: int) -> None:
+        (length,) = _INT.unpack_from(self._buf, position)
+        self._lastblock = length < 0  # the last block's length is written negative
+        self._nextoffset = position + 4 + abs(length)
+        self._file.seek(position + 4)
+        _count, self._maxid, _weight, self._compression, _low, _high = load(self._file)
+        self._dataoffset = self._file.tell()
+
+
+def _blocks(m: _Postings, deadline: float | None) -> Iterator[tuple[list[int], Sequence[float]]]:
     """Each block's docnums and weights, read whole (Whoosh's block format, whoosh3)."""
     while True:
         if deadline is not None and time.perf_counter() > deadline:
@@ -506,7 +532,7 @@ def _blocks(m: W3LeafMatcher, deadline: float | None) -> Iterator[tuple[list[int
         m._goto(m._nextoffset)
 
 
-def _blocks_within(m: W3LeafMatcher, docs: list[int],
+def _blocks_within(m: _Postings, docs: list[int],
                    deadline: float | None) -> Iterator[tuple[list[int], Sequence[float]]]:
     """The docnums and weights of the blocks that may hold some of ``docs`` (ascending):
     a block's header gives its last docnum, so the others are passed unread."""
@@ -523,11 +549,11 @@ def _blocks_within(m: W3LeafMatcher, docs: list[int],
         m._goto(m._nextoffset)
 
 
-def _block(m: W3LeafMatcher) -> tuple[list[int], Sequence[float]]:
-    """The docnums and weights of the block the matcher is at."""
-    data = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
+def _block(m: _Postings) -> tuple[list[int], Sequence[float]]:
+    """The docnums and weights of the block ``m`` is at."""
+    data: bytes | memoryview = m._buf[m._dataoffset : m._nextoffset]
     if m._compression:
-        data = decompress(data)
+        data = decompress(data)  # type: ignore[arg-type]  # any buffer, as zlib's
     ids, weights, _values = loads(data)
     ids = list(accumulate(ids))  # delta-coded
     if weights is None:

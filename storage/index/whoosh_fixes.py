@@ -169,6 +169,7 @@ _original_ranges = filetables.HashReader.ranges_for_key
 _original_getitem = filetables.HashReader.__getitem__
 _original_contains = filetables.HashReader.__contains__
 _original_get = filetables.HashReader.get
+_original_range = filetables.HashReader.range_for_key
 _pointer_at = struct.Struct("!Iq").unpack_from  # filetables._pointer: a slot's hash and key position
 _lengths_at = struct.Struct("!ii").unpack_from  # filetables._lengths: key and value lengths
 
@@ -211,6 +212,13 @@ def _getitem(self: Any, key: bytes) -> bytes:
     return value
 
 
+def _range_for_key(self: Any, key: bytes) -> tuple[int, int]:
+    found = _find(self, key)
+    if found is None:
+        raise KeyError(key)
+    return found
+
+
 def _contains(self: Any, key: bytes) -> bool:
     return _find(self, key) is not None
 
@@ -229,6 +237,7 @@ def apply() -> None:
     filetables.HashReader.__getitem__ = _getitem
     filetables.HashReader.__contains__ = _contains
     filetables.HashReader.get = _get
+    filetables.HashReader.range_for_key = _range_for_key
 
 
 def revert() -> None:
@@ -240,6 +249,7 @@ def revert() -> None:
     filetables.HashReader.__getitem__ = _original_getitem
     filetables.HashReader.__contains__ = _original_contains
     filetables.HashReader.get = _original_get
+    filetables.HashReader.range_for_key = _original_range
 
 
 apply()
