@@ -25,6 +25,7 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from itertools import accumulate, compress
+from math import log
 from pickle import load, loads
 from typing import Any
 
@@ -446,9 +447,19 @@ class _Context:
             if not searcher.schema[q.fieldname].scorable:
                 raise _NotPlain
             found = self._scorers[key] = (
-                searcher.idf(q.fieldname, q.text), searcher.avg_field_length(q.fieldname) or 1,
+                self._idf(q), searcher.avg_field_length(q.fieldname) or 1,
                 weighting._field_B.get(q.fieldname, weighting.B), weighting.K1)
         return found
+
+    def _idf(self, q: wq.Term) -> float:
+        """``WeightingModel.idf``, its document frequency from the term infos this search
+        reads in every segment anyway (Whoosh looked each up again, once per segment)."""
+        found = 0
+        for leaf, _offset in self._searcher.leaf_searchers():
+            reader = leaf.reader()
+            info = self.info(reader, q) if q.fieldname in reader.schema else None
+            found += 0 if info is None else info[0]
+        return log(self._searcher.doc_count_all() / (found + 1)) + 1
 
     def info(self, reader: Any, q: wq.Term) -> tuple[int, int] | None:
         """The term's document frequency and postings' offset in a segment (None: not there)."""
