@@ -152,7 +152,7 @@ def _and_scores(leaf: Searcher, parts: list[wq.Query], deadline: float | None, c
             return {}
     held = within or []
     # A term of an unscored field scores its weight.
-    found = [{d: read[(p.fieldname, p.text)][d] for d in held} if _unscored(leaf, p)
+    found = [{d: read[(p.fieldname, p.text)][d] for d in held} if ctx.unscored(p)
              else _scores(leaf, p, deadline, ctx, within=held, read=read) for p in parts]
     # And._matcher: a weighted tree of intersections, weight minus the estimated size,
     # the two lightest joined (first + second) and put back after equal weights. Ties
@@ -174,7 +174,7 @@ def _leaves(q: wq.Query) -> list[wq.Term]:
 def _term_postings(leaf: Searcher, q: wq.Term, within: list[int] | None, deadline: float | None,
                    ctx: _Context) -> dict[int, float]:
     """docnum -> the term's weight in this segment; ``within``: only at these documents."""
-    if _unscored(leaf, q):
+    if ctx.unscored(q):
         return _weights(leaf, q, within, deadline, ctx) if within is not None else _all_weights(
             leaf, q, deadline, ctx)
     m = _postings(leaf, q, ctx)
@@ -434,6 +434,9 @@ class _Context:
         self.folder: str | None = getattr(getattr(getattr(searcher, "_ix", None), "storage", None),
                                           "folder", None)
         self.tables: _Tables = {}
+        self._schema = searcher.schema  # every segment reader's too
+        self._bytes: dict[tuple[str, Any], bytes | None] = {}  # None: not a field of the schema
+        self._unscored: dict[str, bool] = {}
         self._scorers: dict[tuple[str, Any], tuple[float, float, float, float]] = {}
         self._infos: dict[tuple[int, str, Any], Any] = {}
 
@@ -457,9 +460,31 @@ class _Context:
         found = 0
         for leaf, _offset in self._searcher.leaf_searchers():
             reader = leaf.reader()
-            info = self.info(reader, q) if q.fieldname in reader.schema else None
+            info = self.info(reader, q)
             found += 0 if info is None else info[0]
         return log(self._searcher.doc_count_all() / (found + 1)) + 1
+
+    def unscored(self, q: wq.Query) -> bool:
+        """Whether ``q`` is a term of a field that is not scored (it scores its weight)."""
+        if type(q) is not wq.Term or q.boost != 1.0:
+            return False
+        found = self._unscored.get(q.fieldname)
+        if found is None:
+            found = self._unscored[q.fieldname] = _unscored(self._searcher, q)
+        return found
+
+    def term_bytes(self, q: wq.Term) -> bytes | None:
+        """The term as its field indexes it (None: not a field of the schema)."""
+        key = (q.fieldname, q.text)
+        found = self._bytes.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            schema = self._schema
+            if q.fieldname not in schema:
+                found = None
+            else:
+                found = q.text if isinstance(q.text, bytes) else schema[q.fieldname].to_bytes(q.text)
+            self._bytes[key] = found
+        return found  # type: ignore[return-value]
 
     def info(self, reader: Any, q: wq.Term) -> tuple[int, int] | None:
         """The term's document frequency and postings' offset in a segment (None: not there)."""
@@ -469,7 +494,10 @@ class _Context:
             terms: Any = getattr(reader, "_terms", None)
             if type(terms) is not whoosh3.W3TermsReader:  # not a segment of Whoosh 3's format
                 raise _NotPlain
-            text = q.text if isinstance(q.text, bytes) else reader.schema[q.fieldname].to_bytes(q.text)
+            text = self.term_bytes(q)
+            if text is None:
+                self._infos[key] = None
+                return None
             # W3TermsReader.term_info, without the exception a missing term raises (a third
             # of a search's lookups: most words are in no note) or a W3TermInfo made.
             raw = terms._tindex.get(terms._keycoder(q.fieldname, text))
@@ -486,7 +514,7 @@ class _Context:
     def estimate(self, reader: Any, q: wq.Query) -> int:
         """``q.estimate_size(reader)``, from the term infos already read."""
         if type(q) is wq.Term:
-            info = self.info(reader, q) if q.fieldname in reader.schema else None
+            info = self.info(reader, q)
             return 0 if info is None else info[0]
         if type(q) is wq.Or:  # CompoundQuery.estimate_size
             return min(sum(self.estimate(reader, s) for s in q.subqueries), reader.doc_count())
@@ -496,8 +524,6 @@ class _Context:
 def _postings(leaf: Searcher, q: wq.Term, ctx: _Context) -> _Postings | None:
     """The term's postings in this segment, at their first block (None: absent).
     Deletions are the caller's to apply."""
-    if q.fieldname not in leaf.schema:
-        return None
     reader = leaf.reader()
     info = ctx.info(reader, q)
     if info is None:
