@@ -1,4 +1,4 @@
-"""Top hits for an OR of plain terms, scored a segment at a time in bulk.
+"""Top hits for an OR of plain terms, or an AND of such, scored a segment at a time in bulk.
 
 Most searches are such a query: a word is an OR of the text fields, a 4-letter
 prefix one term of the prefix field, a fuzzy or longer prefix an OR of its
@@ -7,10 +7,12 @@ pruning by block quality, and for a word in most passages nothing can be pruned:
 "suet*" scored 150,000 postings in about 540 ms. Here each term's posting blocks
 are read whole, every posting is scored with the term's own BM25F scorer values
 (the same arithmetic in the same order), and the scores are added up in the order
-Whoosh's matcher tree adds them; the top hits are Whoosh's (tests compare). A tag
-or colour filter (an AND of such a query and a term of a field that is not scored)
-is the query's hits holding the term. Any other query shape, weighting or boost goes
-to Whoosh's own collector.
+Whoosh's matcher tree adds them; the top hits are Whoosh's (tests compare). An AND
+of such queries and of terms of fields that are not scored (``merida funding``, a tag
+or colour filter) is the documents all its parts hold, found from the rarest part,
+scored as Whoosh's tree of intersections adds them up: Whoosh built a matcher per
+term and segment first, 4.6 ms for two rare words. Any other query shape, weighting
+or boost goes to Whoosh's own collector.
 """
 
 from __future__ import annotations
