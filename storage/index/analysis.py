@@ -45,6 +45,11 @@ def _stem(lang: str, word: str) -> str:
     return result
 
 
+def _stemmer(lang: str) -> Any:
+    _stem(lang, "")  # makes this thread's stemmers
+    return _local.stemmers[lang]
+
+
 # Module-level functions, so an index's pickled schema can name them.
 def stem_en(word: str) -> str:
     return _stem("en", word)
@@ -161,6 +166,41 @@ def _steps(filters: list[Any]) -> list[Callable[[str], str | None]] | None:
     return steps
 
 
+_STEM_LANGS: dict[Callable[[str], str], str] = {}  # filled below: stem function -> its language
+
+
+def _batch_steps(filters: list[Any]) -> list[Callable[[list[str | None]], list[str | None]]] | None:
+    """``_steps`` applied to a list of words at once (None: a word dropped): the stemmer
+    runs its C loop over the whole list, a third of the time a word took alone."""
+    steps: list[Callable[[list[str | None]], list[str | None]]] = []
+    for f in filters:
+        if type(f) is LowercaseFilter:
+            steps.append(partial(_each, str.lower))
+        elif type(f) is CharsetFilter:
+            steps.append(partial(_each, partial(_translate, f.charmap)))
+        elif type(f) is StemFilter and f._stem in _STEM_LANGS:
+            steps.append(partial(_stem_all, _STEM_LANGS[f._stem], f.ignore))
+        elif type(f) is StemFilter:
+            steps.append(partial(_each, partial(_stem_unless, f._stem, f.ignore)))
+        elif type(f) is NgramFilter and f.min == f.max and f.at == -1:
+            steps.append(partial(_each, partial(_first, f.min)))
+        else:
+            return None
+    return steps
+
+
+def _each(step: Callable[[str], str | None], words: list[str | None]) -> list[str | None]:
+    return [None if w is None else step(w) for w in words]
+
+
+def _stem_all(lang: str, ignore: frozenset[str], words: list[str | None]) -> list[str | None]:
+    chosen = [i for i, w in enumerate(words) if w is not None and w not in ignore]
+    out = list(words)
+    for i, stem in zip(chosen, _stemmer(lang).stemWords([words[i] for i in chosen]), strict=True):
+        out[i] = stem
+    return out
+
+
 def _translate(charmap: dict[int, str], text: str) -> str:
     return text.translate(charmap)
 
@@ -173,6 +213,7 @@ def _first(n: int, text: str) -> str | None:
     return text[:n] if len(text) >= n else None
 
 
+_STEM_LANGS.update({stem_en: "en", stem_es: "es"})
 _CACHE_WORDS = 500_000
 _UNKNOWN: Any = object()  # "not cached yet" (None is a cached answer: the word is dropped)
 
@@ -192,6 +233,7 @@ class WordCache:
         self._lower = lower  # the chain lowercases first, so "Word" and "word" share an entry
         self._terms: dict[str, bytes | None] = {}
         self._steps = _steps(analyzer.items[1:])
+        self._batch = _batch_steps(analyzer.items[1:])
 
     @classmethod
     def for_analyzer(cls, analyzer: Analyzer) -> WordCache | None:
@@ -230,15 +272,32 @@ class WordCache:
         found = [t.text for t in self.analyzer(key, tokenize=False, mode="index")]
         return found[0].encode("utf-8") if found else None
 
+    def analyse_many(self, keys: list[str]) -> list[bytes | None]:
+        """The terms of many words' keys, not cached: ``analyse`` of each, each step
+        applied to the whole list."""
+        if self._batch is None:
+            return [self.analyse(key) for key in keys]
+        texts: list[str | None] = list(keys)
+        for step in self._batch:
+            texts = step(texts)
+        return [None if t is None else t.encode("utf-8") for t in texts]
+
     def sequence(self, text: str) -> list[bytes | None]:
         """The term of each word of ``text`` in order (None: the analyzer drops it)."""
         return self.terms_of(self.words(text))
 
     def terms_of(self, words: list[str]) -> list[bytes | None]:
         """The term of each of ``words`` (None: the analyzer drops it)."""
-        out = list(map(self._terms.get, words, repeat(_UNKNOWN)))  # a C loop; misses are rare
+        terms = self._terms
+        out = list(map(terms.get, words, repeat(_UNKNOWN)))  # a C loop; misses are rare
         if _UNKNOWN in out:
-            for i, term in enumerate(out):
-                if term is _UNKNOWN:
-                    out[i] = self.term(words[i])
+            if len(terms) > _CACHE_WORDS:
+                terms.clear()
+            new = list(dict.fromkeys(w for w, t in zip(words, out, strict=True) if t is _UNKNOWN))
+            keys = {word: self.key(word) for word in new}
+            unknown = list(dict.fromkeys(k for k in keys.values() if k not in terms))
+            terms.update(zip(unknown, self.analyse_many(unknown), strict=True))
+            for word, key in keys.items():
+                terms[word] = terms[key]
+            out = [terms[word] if term is _UNKNOWN else term for word, term in zip(words, out, strict=True)]
         return out

@@ -99,8 +99,12 @@ class WordIds:
         wanted = np.zeros(len(table), dtype=bool)
         wanted[numbers] = True
         words = self.words.words
-        for n in np.flatnonzero(wanted & (table == _NEW)).tolist():
-            table[n] = self._id(words[n])
+        new = np.flatnonzero(wanted & (table == _NEW)).tolist()
+        # Each distinct word is analysed, not each distinct key: a lookup of keys cost a
+        # worker 4 MB at its busiest for a few stems saved.
+        key = self.cache.key
+        for n, term in zip(new, self.cache.analyse_many([key(words[n]) for n in new]), strict=True):
+            table[n] = self._id(term)
 
     @property
     def table(self) -> np.ndarray:
@@ -113,10 +117,7 @@ class WordIds:
         segment is analysed, before its postings are sorted, the busiest time."""
         self._by_term = {}
 
-    def _id(self, word: str) -> int:
-        # Each distinct word is analysed, not each distinct key: a lookup of keys cost a
-        # worker 4 MB at its busiest for a few stems saved.
-        term = self.cache.analyse(self.cache.key(word))
+    def _id(self, term: bytes | None) -> int:
         if term is None:
             return DROPPED
         found = self._by_term.get(term)

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from whoosh import index as windex
 from whoosh import query as wq
+from whoosh.analysis import NgramFilter
 from whoosh.formats import Positions
 from whoosh.reading import IndexReader
 from whoosh.util.numeric import length_to_byte
@@ -326,3 +327,23 @@ def test_fields_it_cannot_write_as_whoosh_would_are_refused(tmp_path: Path) -> N
     ix = windex.create_in(str(tmp_path), Schema(key=KEYWORD(scorable=True)))  # lengths a record
     with pytest.raises(ValueError, match="'key'"):
         BulkSegmentWriter(ix)
+
+
+@pytest.mark.parametrize("cap", [10**9, 40])  # the cache emptied when it holds over `cap` words
+@pytest.mark.parametrize("analyzer", [stemming("en"), stemming("es"), prefixes(), folding()])
+def test_word_cache_terms_are_the_analyzers(analyzer: Any, cap: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from storage.index import analysis
+
+    monkeypatch.setattr(analysis, "_CACHE_WORDS", cap)
+    cache = WordCache.for_analyzer(analyzer)
+    assert cache is not None
+    rng = random.Random(12)
+    dropped = 0
+    for _ in range(100):
+        sample = text(rng, rng.randint(0, 40))
+        words = cache.words(sample)
+        expected = [next((t.text.encode() for t in analyzer(w, mode="index")), None) for w in words]
+        assert cache.terms_of(words) == expected, sample
+        assert cache.analyse_many([cache.key(w) for w in words]) == expected
+        dropped += expected.count(None)
+    assert (dropped > 0) == (type(analyzer.items[-1]) is NgramFilter)  # the prefix chain drops short words
