@@ -38,11 +38,12 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from storage.index.deflate import decompress
-from storage.index.whoosh_fixes import LengthsInMemory
+from storage.index.whoosh_fixes import LengthsInMemory, find
 
 _LENGTH = [byte_to_length(b) for b in range(256)]
 _TERM_INFO = struct.Struct("!BfIBBfIIqi")  # W3TermInfo's fields, then its postings' offset and length
 _INT = struct.Struct("!i")
+_FIELD = struct.Struct("!H")  # a field's number, the start of its terms' keys
 _UNSEEN = object()
 _ROW_MIN = 64  # postings in a block from which scoring by a table of the 256 lengths pays
 NUMPY_POSTINGS = 8192  # postings of a one-term query in a segment from which numpy scores them
@@ -441,6 +442,7 @@ class _Context:
         self._unscored: dict[str, bool] = {}
         self._scorers: dict[tuple[str, Any], tuple[float, float, float, float]] = {}
         self._infos: dict[tuple[int, str, Any], Any] = {}
+        self._files: dict[int, tuple[Any, memoryview, dict[str, int], Any, memoryview]] = {}
 
     def scorer(self, q: wq.Term) -> tuple[float, float, float, float]:
         """The term's BM25F constants, as ``BM25F.scorer`` gives them to ``BM25FScorer``:
@@ -488,26 +490,37 @@ class _Context:
             self._bytes[key] = found
         return found  # type: ignore[return-value]
 
+    def files(self, reader: Any) -> tuple[Any, memoryview, dict[str, int], Any, memoryview]:
+        """A segment's term table, its buffer and field numbers, and its postings file and
+        buffer (both held in memory by whoosh-reloaded)."""
+        found = self._files.get(id(reader))
+        if found is None:
+            terms: Any = getattr(reader, "_terms", None)
+            if type(terms) is not whoosh3.W3TermsReader:  # not a segment of Whoosh 3's format
+                raise _NotPlain
+            tindex, postfile = terms._tindex, terms._postfile
+            tbuf, pbuf = getattr(tindex.dbfile, "_buf", None), getattr(postfile, "_buf", None)
+            if tbuf is None or pbuf is None:
+                raise _NotPlain
+            found = self._files[id(reader)] = (tindex, tbuf, terms._fieldmap, postfile.file, pbuf)
+        return found
+
     def info(self, reader: Any, q: wq.Term) -> tuple[int, int] | None:
         """The term's document frequency and postings' offset in a segment (None: not there)."""
         key = (id(reader), q.fieldname, q.text)
         found = self._infos.get(key, _UNSEEN)
         if found is _UNSEEN:
-            terms: Any = getattr(reader, "_terms", None)
-            if type(terms) is not whoosh3.W3TermsReader:  # not a segment of Whoosh 3's format
-                raise _NotPlain
+            tindex, buf, fields, _file, _postings = self.files(reader)
             text = self.term_bytes(q)
-            if text is None:
-                self._infos[key] = None
-                return None
-            # W3TermsReader.term_info, without the exception a missing term raises (a third
-            # of a search's lookups: most words are in no note) or a W3TermInfo made.
-            raw = terms._tindex.get(terms._keycoder(q.fieldname, text))
-            if raw is None:
+            # W3TermsReader.term_info read in the table's buffer: no exception when the term
+            # is missing (a third of a search's lookups: most words are in no note), no
+            # W3TermInfo made.
+            at = None if text is None else find(tindex, _FIELD.pack(fields.get(q.fieldname, 65535)) + text)
+            if at is None:
                 found = None
-            elif len(raw) == _TERM_INFO.size and raw[0] == 0:  # postings not inlined in the info
-                fields = _TERM_INFO.unpack(raw)
-                found = (fields[2], fields[8])
+            elif at[1] == _TERM_INFO.size and buf[at[0]] == 0:  # postings not inlined in the info
+                info = _TERM_INFO.unpack_from(buf, at[0])
+                found = (info[2], info[8])
             else:
                 raise _NotPlain
             self._infos[key] = found
@@ -530,11 +543,8 @@ def _postings(leaf: Searcher, q: wq.Term, ctx: _Context) -> _Postings | None:
     info = ctx.info(reader, q)
     if info is None:
         return None
-    postfile = reader._terms._postfile
-    buf = getattr(postfile, "_buf", None)
-    if buf is None:  # not held in memory
-        raise _NotPlain
-    return _Postings(postfile.file, buf, info[1])
+    _tindex, _tbuf, _fields, file, buf = ctx.files(reader)
+    return _Postings(file, buf, info[1])
 
 
 class _Postings:

@@ -38,9 +38,11 @@ _INFO_FIELDS = [("inlined", "u1"), ("weight", ">f4"), ("docs", ">u4"), ("minleng
 _ENTRY = struct.Struct("!ii")  # an OrderedHashWriter entry's key and value lengths
 _MAGIC = whoosh3.WHOOSH3_HEADER_MAGIC  # each term's postings start with it
 # A block's pickle from which deflating it pays. Each call to deflate costs about 10 µs
-# however little it is given; on the benchmark, blocks of 64 to 255 bytes (a third of
-# those deflated) took 3% of a rebuild's time to save 4% of the index.
-COMPRESS_MIN = 256
+# however little it is given, and inflating 3.5 us each time a search reads the block;
+# on the benchmark, blocks of 64 to 255 bytes (a third of those deflated) took 3% of a
+# rebuild's time to save 4% of the index, and those of 256 to 1023 bytes (a rare word's
+# one block) cost 4% of writing a segment and a tenth of a two-word search to save 8%.
+COMPRESS_MIN = 1024
 _BATCH = 1 << 20  # bytes of postings gathered before a write
 _NO_LENGTH = 256  # above any length byte: a block's least length when none of its documents has one
 

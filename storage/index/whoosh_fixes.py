@@ -174,7 +174,7 @@ _pointer_at = struct.Struct("!Iq").unpack_from  # filetables._pointer: a slot's 
 _lengths_at = struct.Struct("!ii").unpack_from  # filetables._lengths: key and value lengths
 
 
-def _find(self: Any, key: bytes) -> tuple[int, int] | None:
+def find(self: Any, key: bytes) -> tuple[int, int] | None:
     """The first (value position, value length) of ``key`` in a hash file, as
     ``HashReader.ranges_for_key`` finds it, its slots read in the file's buffer."""
     if not isinstance(key, bytes):
@@ -205,7 +205,7 @@ def _find(self: Any, key: bytes) -> tuple[int, int] | None:
 
 
 def _getitem(self: Any, key: bytes) -> bytes:
-    found = _find(self, key)
+    found = find(self, key)
     if found is None:
         raise KeyError(key)
     value: bytes = self.dbfile.get(*found)
@@ -213,18 +213,18 @@ def _getitem(self: Any, key: bytes) -> bytes:
 
 
 def _range_for_key(self: Any, key: bytes) -> tuple[int, int]:
-    found = _find(self, key)
+    found = find(self, key)
     if found is None:
         raise KeyError(key)
     return found
 
 
 def _contains(self: Any, key: bytes) -> bool:
-    return _find(self, key) is not None
+    return find(self, key) is not None
 
 
 def _get(self: Any, key: bytes, default: Any = None) -> Any:
-    found = _find(self, key)
+    found = find(self, key)
     return default if found is None else self.dbfile.get(*found)
 
 

@@ -347,3 +347,25 @@ def test_word_cache_terms_are_the_analyzers(analyzer: Any, cap: int, monkeypatch
         assert cache.analyse_many([cache.key(w) for w in words]) == expected
         dropped += expected.count(None)
     assert (dropped > 0) == (type(analyzer.items[-1]) is NgramFilter)  # the prefix chain drops short words
+
+
+def test_posting_blocks_are_deflated_from_compress_min(tmp_path: Path) -> None:
+    from storage.index import term_union
+
+    ix = windex.create_in(str(tmp_path), build_schema())
+    segments, _ = build_segments(ix, records(300, seed=13))
+    commit_segments(ix, segments)
+    with ix.searcher() as searcher:
+        reader = searcher.leaf_searchers()[0][0].reader()
+        postfile = reader._terms._postfile
+        seen: list[tuple[int, bool]] = []  # (the block's pickle size, deflated)
+        for (_field, _term), info in reader._terms.items():
+            m = term_union._Postings(postfile.file, postfile._buf, info._offset)
+            while True:
+                data = bytes(m._buf[m._dataoffset : m._nextoffset])
+                seen.append((len(deflate.decompress(data) if m._compression else data), bool(m._compression)))
+                if m._lastblock:
+                    break
+                m._goto(m._nextoffset)
+    assert all((size >= term_writer.COMPRESS_MIN) == deflated for size, deflated in seen)
+    assert {deflated for _, deflated in seen} == {True, False}
