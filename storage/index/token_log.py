@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 DROPPED = -1  # a word the analyzer drops: it has a position but no term
 _NEW = -2  # a word not analysed yet
+ANALYSE_WORDS = 4096  # new words analysed in one list
 
 
 class Words:
@@ -101,10 +102,13 @@ class WordIds:
         words = self.words.words
         new = np.flatnonzero(wanted & (table == _NEW)).tolist()
         # Each distinct word is analysed, not each distinct key: a lookup of keys cost a
-        # worker 4 MB at its busiest for a few stems saved.
+        # worker 4 MB at its busiest for a few stems saved. A few thousand at a time: the
+        # stemmer's loop over a list, without a list of all a segment's words.
         key = self.cache.key
-        for n, term in zip(new, self.cache.analyse_many([key(words[n]) for n in new]), strict=True):
-            table[n] = self._id(term)
+        for i in range(0, len(new), ANALYSE_WORDS):
+            chunk = new[i : i + ANALYSE_WORDS]
+            for n, term in zip(chunk, self.cache.analyse_many([key(words[n]) for n in chunk]), strict=True):
+                table[n] = self._id(term)
 
     @property
     def table(self) -> np.ndarray:

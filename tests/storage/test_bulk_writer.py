@@ -160,6 +160,7 @@ def test_word_log_gives_the_analyzers_terms_positions_and_lengths(analyzer: Any,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     if chunk:
         monkeypatch.setattr(token_log, "CHUNK_WORDS", chunk)
+        monkeypatch.setattr(token_log, "ANALYSE_WORDS", 7)  # new words analysed 7 at a time
     cache = WordCache.for_analyzer(analyzer)
     assert cache is not None
     chain = WordIds(cache, Words())
