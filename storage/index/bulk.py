@@ -39,7 +39,7 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from storage.index.analysis import PairFilter, WordCache
-from storage.index.deflate import compress
+from storage.index.deflate import compress_record
 from storage.index.schema import with_pairs
 from storage.index.term_writer import BlockValues, FastHashTables, TermWriter
 from storage.index.token_log import Postings, TokenLog, WordIds, Words
@@ -189,7 +189,7 @@ class BulkSegmentWriter(SegmentWriter):
                 stored[name] = value
         if stored:  # what W3PerDocWriter.finish_doc does, without its three layers of calls
             # Protocol 5, not Whoosh's 2: a tenth smaller deflated (Whoosh's reader takes any).
-            self._add_stored(docnum, compress(pickle.dumps(stored, 5)))
+            self._add_stored(docnum, compress_record(pickle.dumps(stored, 5)))
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1

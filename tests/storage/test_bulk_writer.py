@@ -370,3 +370,15 @@ def test_posting_blocks_are_deflated_from_compress_min(tmp_path: Path) -> None:
                 m._goto(m._nextoffset)
     assert all((size >= term_writer.COMPRESS_MIN) == deflated for size, deflated in seen)
     assert {deflated for _, deflated in seen} == {True, False}
+
+
+def test_records_are_deflated_from_record_min_and_read_back_by_zlib() -> None:
+    import pickle
+
+    small = pickle.dumps({"key": "a:1", "note": "short"}, 5)
+    large = pickle.dumps({"key": "p:1:0", "body": "the committee heard about funding " * 40}, 5)
+    assert len(small) < deflate.RECORD_MIN <= len(large)
+    for data in (small, large):
+        assert zlib.decompress(deflate.compress_record(data)) == data  # what Whoosh's reader calls
+    assert small in deflate.compress_record(small)  # zlib's stored blocks: the bytes as they are
+    assert len(deflate.compress_record(large)) < len(large) / 4
