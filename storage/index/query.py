@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable, Container
 from typing import Any
 
 from whoosh import query as wq
@@ -148,6 +149,28 @@ def _candidates(q: wq.MultiTerm, reader: IndexReader, count: int) -> list[str | 
     for leaf, _base in reader.leaf_readers():
         found.update(dict.fromkeys(itertools.islice(q._btexts(leaf), count)))  # private API
     return list(found)
+
+
+def typed_stems(query: wq.Query, stems: Callable[[str], Container[str] | None]) -> wq.Query | None:
+    """The query with each prefix of the text fields longer than the prefix field's
+    letters (a word being typed) made the field's stems of at least those letters that
+    it starts with: ``fundi*`` becomes ``fund``, as "funding" is indexed, not every
+    ``fund…`` word. None if no such prefix starts with a stem. ``stems``: a field's
+    terms (None: not known)."""
+    found = False
+
+    def heads(q: wq.Query) -> wq.Query:
+        nonlocal found
+        if type(q) is wq.Prefix and q.fieldname in PREFIX_FIELDS and len(q.text) > PREFIX_LEN:
+            known = stems(q.fieldname)
+            texts = [] if known is None else [q.text[:n] for n in range(len(q.text) - 1, PREFIX_LEN - 1, -1)
+                                              if q.text[:n] in known]
+            found = found or bool(texts)
+            return wq.Or([wq.Term(q.fieldname, t, boost=q.boost) for t in texts]) if texts else wq.NullQuery
+        return q if q.is_leaf() else q.apply(heads)
+
+    rewritten = heads(query)
+    return rewritten.normalize() if found else None
 
 
 def shorter_prefixes(query: wq.Query) -> wq.Query | None:

@@ -25,7 +25,7 @@ from whoosh.searching import Searcher
 from storage.index.bulk import build_segments, commit_segments
 from storage.index.merge import merge_in_child
 from storage.index.phrase import adjacent_phrases
-from storage.index.query import MAX_EXPANSION, Parser, bound_expansions, shorter_prefixes
+from storage.index.query import MAX_EXPANSION, Parser, bound_expansions, shorter_prefixes, typed_stems
 from storage.index.schema import SCHEMA_VERSION, TEXT_FIELDS, Frequent, build_schema, with_pairs
 from storage.index.snippets import locate
 from storage.index.term_union import FILTER_CACHE, top_hits, warm_filter
@@ -320,16 +320,11 @@ class SearchIndex:
         with self._lock:
             searcher = self._searcher_now()
             parsed, literal = self._parser.parse(text)
-            # A word being typed whose stem is shorter than what is typed ("fundi", on its
-            # way to "funding", indexed as "fund") matches no term: when nothing is found,
-            # its prefix is searched by its first four letters.
             deadline = None if time_limit is None else time.perf_counter() + time_limit
             top: list[tuple[float, int]] = []
             partial, words = False, set()
-            for attempt in (parsed, shorter_prefixes(parsed)):
+            for attempt in self._attempts(searcher, parsed):
                 left = None if deadline is None else deadline - time.perf_counter()
-                if attempt is None:
-                    break
                 if left is not None and left <= 0:
                     partial = True  # out of time: a search without a limit tries it
                     break
@@ -342,6 +337,23 @@ class SearchIndex:
                     break
             hits = [self._hit(searcher.stored_fields(d), score, snippets, words) for score, d in top]
         return SearchOutcome(hits, literal, partial)
+
+    def _attempts(self, searcher: Searcher, parsed: wq.Query) -> Iterator[wq.Query]:
+        """The query, then (each made only if the one before found nothing) its retries:
+        a word being typed whose stem is shorter than what is typed ("fundi", on its way
+        to "funding", indexed as "fund") matches no term, so it is searched by the stems
+        it starts with, else by its first four letters."""
+        yield parsed
+        reader = searcher.reader()
+
+        def stems(field: str) -> dict[str, int] | None:
+            complete = self._vocabulary.terms(reader, field, build=False) is not None
+            return self._vocabulary.frequency(field) if complete else None
+
+        for retry in (lambda: typed_stems(parsed, stems), lambda: shorter_prefixes(parsed)):
+            found = retry()
+            if found is not None:
+                yield found
 
     @staticmethod
     def _collect(searcher: Any, query: wq.Query, limit: int, kind: str | None,

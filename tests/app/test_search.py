@@ -362,7 +362,16 @@ def test_a_prefix_matches_as_typed_and_through_the_typed_words_stem(lib: Library
     assert {h.doc_id for h in lib.search("lavan*", kind="passage")} == {docs["es"], flowers.id}
     assert {h.doc_id for h in lib.search("Merid*", kind="passage")} == {docs["en"], docs["es"]}
     # A word being typed whose stem is shorter than what is typed matches no term ("fundi" is
-    # on its way to "funding", indexed as "fund"): then its first four letters are searched.
+    # on its way to "funding", indexed as "fund"): then it is searched by the stems it starts
+    # with, not by every word of its first four letters ("fundamental"), unless there are none.
+    rights = lib.import_file(corpus.write(tmp_path / "rights.txt", "Fundamental rights were discussed.\n"))
+    assert rights.id
+    assert {h.doc_id for h in lib.search("fund*", kind="passage")} == {docs["en"], rights.id}
     assert {h.doc_id for h in lib.search("fundi*", kind="passage")} == {docs["en"]}
-    assert {h.doc_id for h in lib.search(as_you_type("fundin"), kind="passage")} == {docs["en"]}
+    hits = lib.search(as_you_type("fundin"), kind="passage")
+    assert {h.doc_id for h in hits} == {docs["en"]}
+    assert all(h.snippet.count("**") >= 2 for h in hits)  # the typed word's stem marked in each
+    assert {h.doc_id for h in lib.search("fundam*", kind="passage")} == {rights.id}  # as typed: no retry
+    # "discussed" is indexed as "discuss", and "disc" is no stem: its first four letters.
+    assert {h.doc_id for h in lib.search("discx*", kind="passage")} == {rights.id}
     assert not lib.search("zqxwv*")
