@@ -293,11 +293,13 @@ class WordCache:
         if _UNKNOWN in out:
             if len(terms) > _CACHE_WORDS:
                 terms.clear()
+            # Read from the shared cache once: another thread's search may empty it meanwhile.
             new = list(dict.fromkeys(w for w, t in zip(words, out, strict=True) if t is _UNKNOWN))
-            keys = {word: self.key(word) for word in new}
-            unknown = list(dict.fromkeys(k for k in keys.values() if k not in terms))
-            terms.update(zip(unknown, self.analyse_many(unknown), strict=True))
-            for word, key in keys.items():
-                terms[word] = terms[key]
-            out = [terms[word] if term is _UNKNOWN else term for word, term in zip(words, out, strict=True)]
+            by_key = {key: terms.get(key, _UNKNOWN) for key in map(self.key, new)}
+            unknown = [key for key, term in by_key.items() if term is _UNKNOWN]
+            by_key.update(zip(unknown, self.analyse_many(unknown), strict=True))
+            found = {word: by_key[self.key(word)] for word in new}
+            terms.update(by_key)
+            terms.update(found)
+            out = [found[word] if term is _UNKNOWN else term for word, term in zip(words, out, strict=True)]
         return out

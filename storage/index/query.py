@@ -100,7 +100,6 @@ class Parser:
             raise QueryError("the query has no words to search for")
         return self._literal.parse(literal), True
 
-
     def _words(self, text: str) -> wq.Query | None:
         """The parser's query for a text of plain words (an AND of each word's OR over
         the text fields), built without its passes: 0.6 of the 3 ms a two-word search took."""
