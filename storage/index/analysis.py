@@ -172,21 +172,12 @@ _STEM_LANGS: dict[Callable[[str], str], str] = {}  # filled below: stem function
 def _batch_steps(filters: list[Any]) -> list[Callable[[list[str | None]], list[str | None]]] | None:
     """``_steps`` applied to a list of words at once (None: a word dropped): the stemmer
     runs its C loop over the whole list, a third of the time a word took alone."""
-    steps: list[Callable[[list[str | None]], list[str | None]]] = []
-    for f in filters:
-        if type(f) is LowercaseFilter:
-            steps.append(partial(_each, str.lower))
-        elif type(f) is CharsetFilter:
-            steps.append(partial(_each, partial(_translate, f.charmap)))
-        elif type(f) is StemFilter and f._stem in _STEM_LANGS:
-            steps.append(partial(_stem_all, _STEM_LANGS[f._stem], f.ignore))
-        elif type(f) is StemFilter:
-            steps.append(partial(_each, partial(_stem_unless, f._stem, f.ignore)))
-        elif type(f) is NgramFilter and f.min == f.max and f.at == -1:
-            steps.append(partial(_each, partial(_first, f.min)))
-        else:
-            return None
-    return steps
+    steps = _steps(filters)
+    if steps is None:
+        return None
+    return [partial(_stem_all, _STEM_LANGS[f._stem], f.ignore)
+            if type(f) is StemFilter and f._stem in _STEM_LANGS else partial(_each, step)
+            for f, step in zip(filters, steps, strict=True)]
 
 
 def _each(step: Callable[[str], str | None], words: list[str | None]) -> list[str | None]:
