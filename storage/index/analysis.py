@@ -175,13 +175,25 @@ def _batch_steps(filters: list[Any]) -> list[Callable[[list[str | None]], list[s
     steps = _steps(filters)
     if steps is None:
         return None
-    return [partial(_stem_all, _STEM_LANGS[f._stem], f.ignore)
-            if type(f) is StemFilter and f._stem in _STEM_LANGS else partial(_each, step)
-            for f, step in zip(filters, steps, strict=True)]
+    return [_batch_step(f, step) for f, step in zip(filters, steps, strict=True)]
+
+
+def _batch_step(f: Any, step: Callable[[str], str | None]) -> Callable[[list[str | None]], list[str | None]]:
+    """A step over a list: the stemmer's and the accent map's in one call or C loop,
+    others word by word (a Python call a word cost as much as the work)."""
+    if type(f) is StemFilter and f._stem in _STEM_LANGS:
+        return partial(_stem_all, _STEM_LANGS[f._stem], f.ignore)
+    if type(f) is CharsetFilter:
+        return partial(_translate_all, f.charmap)
+    return partial(_each, step)
 
 
 def _each(step: Callable[[str], str | None], words: list[str | None]) -> list[str | None]:
     return [None if w is None else step(w) for w in words]
+
+
+def _translate_all(charmap: dict[int, str], words: list[str | None]) -> list[str | None]:
+    return [None if w is None else w.translate(charmap) for w in words]
 
 
 def _stem_all(lang: str, ignore: frozenset[str], words: list[str | None]) -> list[str | None]:
