@@ -205,8 +205,7 @@ def _weights(leaf: Searcher, q: wq.Term, docs: Iterable[int], deadline: float | 
     ids, weights = found
     wanted = docs if isinstance(docs, Sized) else list(docs)
     if len(wanted) * SKIP_RATIO > len(ids):
-        table = (dict.fromkeys(ids, weights) if isinstance(weights, float)
-                 else dict(zip(ids, weights, strict=True)))
+        table = _table(ids, weights)
         return {d: table[d] for d in wanted if d in table}
     out: dict[int, float] = {}
     count = len(ids)
@@ -412,7 +411,11 @@ def _all_weights(leaf: Searcher, q: wq.Term, deadline: float | None, ctx: _Conte
     found = _filter_postings(leaf, q, deadline, ctx)
     if found is None:
         return {}
-    ids, weights = found
+    return _table(*found)
+
+
+def _table(ids: array, weights: array | float) -> dict[int, float]:
+    """docnum -> weight, from a filter term's kept postings."""
     return dict.fromkeys(ids, weights) if isinstance(weights, float) else dict(zip(ids, weights, strict=True))
 
 
