@@ -19,6 +19,7 @@ from app import rebuild
 from app.index_records import RecordSource
 from app.rebuild import Progress
 from storage.index import SearchIndex
+from storage.index.merge import ChildMerge
 from storage.models import Annotation, Document, IndexOutbox
 from storage.project_file import ProjectFile
 
@@ -32,6 +33,7 @@ class Indexer:
         self.project = project
         self.index = index
         self._lock = threading.Lock()
+        self._merge: ChildMerge | None = None  # a merge running in a child process
 
     def pending(self) -> int:
         with self.project.session() as s:
@@ -63,9 +65,42 @@ class Indexer:
         source = RecordSource(s)
         return [*source.documents(Document.id.in_(doc_ids)), *source.annotations(Annotation.id.in_(ann_ids))]
 
-    def merge(self) -> None:
+    @property
+    def merging(self) -> bool:
+        return self._merge is not None
+
+    def start_merge(self) -> None:
+        """Start merging or combining segments in a child process, if none is running;
+        edits go on being applied meanwhile. ``merge_finished`` tells when it is done."""
         with self._lock:
-            self.index.merge_in_child()
+            if self._merge is None:
+                self._merge = self.index.start_merge()
+
+    def merge_finished(self) -> bool:
+        """Whether a merge was running and has ended (the index then reads the merged
+        segments); raises RuntimeError if it failed."""
+        with self._lock:
+            merge = self._merge
+            if merge is None or not merge.done():
+                return False
+            self._merge = None
+            failure = merge.failure()
+            merge.stop()
+            self.index.merged()
+        if failure:
+            raise RuntimeError(failure)
+        return True
+
+    def stop_merge(self) -> None:
+        """End a running merge (a combine ended midway leaves the index as it was)."""
+        with self._lock:
+            self._stop_merge()
+
+    def _stop_merge(self) -> None:
+        if self._merge is not None:
+            self._merge.stop()
+            self._merge = None
+            self.index.merged()
 
     def rebuild(self, progress: Progress | None = None, procs: int = rebuild.PROCS) -> int:
         """Rebuild the whole index from the project file; returns records written.
@@ -75,6 +110,7 @@ class Indexer:
         incomplete, so the next open rebuilds it again.
         """
         with self._lock:
+            self._stop_merge()  # it reads the segments the rebuild deletes
             with self.project.session() as s:
                 frequent = rebuild.frequent_words(s)
             self.index.reset(frequent)
@@ -89,12 +125,14 @@ class Indexer:
             return written
 
 
-IDLE_MERGE_S = 3.0  # quiet time before merging small segments
+IDLE_MERGE_S = 3.0  # quiet time before merging segments
+MERGE_POLL_S = 0.25  # how often a running merge is looked at
 
 
 class BackgroundIndexer(threading.Thread):
     """The one index writer of the window: wakes on each commit and drains; when the
-    project has been quiet for a while, merges small segments in a child process."""
+    project has been quiet for a while, merges segments in a child process, draining
+    on meanwhile."""
 
     def __init__(self, indexer: Indexer, on_error: Callable[[BaseException], None]) -> None:
         super().__init__(name="dossier-indexer", daemon=True)
@@ -109,34 +147,40 @@ class BackgroundIndexer(threading.Thread):
         self._wake.set()
 
     def run(self) -> None:
-        index = self.indexer.index
-        index.merge_inline = False
+        indexer = self.indexer
+        indexer.index.merge_inline = False
         merge_failed = False  # don't retry a failed merge before the next write
         self._warm()
         while not self._stopping:
-            idle = IDLE_MERGE_S if index.merge_due and not merge_failed else None
-            woke = self._wake.wait(timeout=idle)
+            if indexer.merging:
+                wait: float | None = MERGE_POLL_S
+            else:
+                wait = IDLE_MERGE_S if not merge_failed and indexer.index.merge_due else None
+            woke = self._wake.wait(timeout=wait)
             if self._stopping:
                 break
-            if not woke:
+            if indexer.merging:
                 try:
-                    self.indexer.merge()
+                    if indexer.merge_finished():
+                        self._warm()
                 except Exception as exc:  # reported; the segments stay as they were
                     merge_failed = True
                     self.on_error(exc)
-                self._warm()
+            elif not woke:
+                indexer.start_merge()
+            if not woke:
                 continue
             merge_failed = False
             self._wake.clear()
             try:
-                self.indexer.drain()
+                indexer.drain()
             except Exception as exc:  # reported; the rows stay for the next try
                 self.on_error(exc)
             self._warm()
             if not self._wake.is_set():
                 self._idle.set()
+        indexer.stop_merge()
         self._idle.set()
-
     def _warm(self) -> None:
         """Bring the index's in-memory term lists up to date (fuzzy and prefix searches)."""
         try:

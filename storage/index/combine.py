@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import heapq
 import mmap
+import os
 import pickle
+import shutil
 import struct
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, groupby
 from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
 from whoosh import columns
@@ -37,7 +40,7 @@ from whoosh.util.numeric import byte_to_length
 
 from storage.index.bulk import BulkSegmentWriter
 from storage.index.deflate import decompress
-from storage.index.term_writer import TermWriter
+from storage.index.term_writer import BlockValues, TermWriter
 
 # Postings gathered before a range of terms is written: bounds the memory a combine
 # takes beyond the segments' own files (a posting's docnum, count and value).
@@ -69,7 +72,7 @@ class _Files:
         self.postings_start = self._range(whoosh3.W3Codec.POSTS_EXT)[0]
 
     def _range(self, ext: str) -> tuple[int, int]:
-        return self._compound.range(self._segment.make_filename(ext))  # type: ignore[no-any-return]
+        return self._compound.range(self._segment.make_filename(ext))
 
     def _file(self, start: int, length: int) -> StructFile:
         return StructFile(SubFile(self._map, start, length))
@@ -113,14 +116,15 @@ class _CombinedWriter(BulkSegmentWriter):
     """Writes one segment from whole segments: ``add_sources`` copies their documents'
     records and lengths, ``finish()`` writes the combined terms."""
 
-    def __init__(self, ix: windex.Index) -> None:
+    def __init__(self, ix: windex.Index, sources: Any) -> None:
         super().__init__(ix)
+        self._source_storage = sources  # where the segments to combine are
         self._sources: list[_Source] = []
 
     def add_sources(self, segments: Sequence[Segment]) -> list[_Source]:
         perdoc = self.perdocwriter
         for segment in segments:
-            files = _Files(self.storage, segment)
+            files = _Files(self._source_storage, segment)
             count = segment.doc_count_all()
             deleted = segment.deleted_docs() if segment.has_deletions() else ()
             kept: list[int] | None = None
@@ -188,41 +192,72 @@ class _CombinedWriter(BulkSegmentWriter):
         self.fieldwriter.close()
 
 
+class _Batch:
+    """Terms and their postings gathered for ``TermWriter.add_terms``."""
+
+    def __init__(self, size: int | None) -> None:
+        self.size = size  # the field's fixed value size (None: any, a value a posting; 0: none)
+        self.terms: list[bytes] = []
+        self.starts = [0]
+        self.docs = array("I")
+        self.freqs = array("I")
+        self.values: list[bytes] = []  # size None
+        self.joined = bytearray()  # size > 0: the values joined
+
+    def add(self, source: _Source, ids: list[int], weights: Sequence[float], vals: Any) -> None:
+        """A block's postings, their docnums made the combined segment's."""
+        if source.kept is None:
+            base = source.base
+            self.docs.extend([d + base for d in ids])
+            self.freqs.extend([int(w) for w in weights])
+            if isinstance(vals, (bytes, bytearray, memoryview)):
+                self.joined += vals
+            elif vals is not None:
+                self.values.extend(vals)
+            return
+        kept = source.kept
+        keep = [k for k in range(len(ids)) if kept[ids[k]] >= 0]
+        self.docs.extend([kept[ids[k]] for k in keep])
+        self.freqs.extend([int(weights[k]) for k in keep])
+        if isinstance(vals, (bytes, bytearray, memoryview)):
+            size = len(vals) // len(ids)
+            for k in keep:
+                self.joined += vals[size * k : size * (k + 1)]
+        elif vals is not None:
+            self.values.extend([vals[k] for k in keep])
+
+    def arguments(self) -> tuple[Any, ...]:
+        """``TermWriter.add_terms``'s arguments."""
+        values: BlockValues
+        if self.size is None:
+            each = tuple(self.values)
+            values = lambda a, b: each[a:b]  # noqa: E731
+        elif self.size == 0:
+            values = lambda a, b: None  # noqa: E731
+        else:
+            data, size = bytes(self.joined), self.size
+            values = lambda a, b: data[size * a : size * b]  # noqa: E731
+        return self.terms, self.starts, self.docs, self.freqs, values
+
+
 def _combined_terms(sources: list[_Source], name: str, size: int | None) -> Iterator[tuple[Any, ...]]:
     """A field's terms over all sources, in order, a batch at a time, as
-    ``TermWriter.add_terms`` takes them. ``size``: the field's fixed value size
-    (None: values of any size, kept a posting at a time; 0: no values)."""
+    ``TermWriter.add_terms`` takes them."""
     streams = [_field_terms(i, s, name) for i, s in enumerate(sources)]
-    terms: list[bytes] = []
-    starts = [0]
-    docs: array = array("I")
-    freqs: array = array("I")
-    values: list[bytes] = []  # size None: a value a posting; else joined bytes
-    joined = bytearray()
+    batch = _Batch(size)
     for term, parts in groupby(heapq.merge(*streams), key=itemgetter(0)):
-        before = len(docs)
+        before = len(batch.docs)
         for _term, i, info in parts:
-            _read_postings(sources[i], info, docs, freqs, values, joined)
-        if len(docs) == before:  # all its documents deleted
+            _read_postings(sources[i], info, batch)
+        if len(batch.docs) == before:  # all its documents deleted
             continue
-        terms.append(term)
-        starts.append(len(docs))
-        if len(docs) >= BATCH_POSTINGS:
-            yield _batch(terms, starts, docs, freqs, values, joined, size)
-            terms, starts, docs, freqs, values, joined = [], [0], array("I"), array("I"), [], bytearray()
-    if terms:
-        yield _batch(terms, starts, docs, freqs, values, joined, size)
-
-
-def _batch(terms: list[bytes], starts: list[int], docs: array, freqs: array, values: list[bytes],
-           joined: bytearray, size: int | None) -> tuple[Any, ...]:
-    if size is None:
-        each = tuple(values)
-        return terms, starts, docs, freqs, lambda a, b: each[a:b]
-    if size == 0:
-        return terms, starts, docs, freqs, lambda a, b: None
-    data = bytes(joined)
-    return terms, starts, docs, freqs, lambda a, b: data[size * a : size * b]
+        batch.terms.append(term)
+        batch.starts.append(len(batch.docs))
+        if len(batch.docs) >= BATCH_POSTINGS:
+            yield batch.arguments()
+            batch = _Batch(size)
+    if batch.terms:
+        yield batch.arguments()
 
 
 def _field_terms(index: int, source: _Source, name: str) -> Iterator[tuple[bytes, int, bytes]]:
@@ -246,13 +281,10 @@ def _field_terms(index: int, source: _Source, name: str) -> Iterator[tuple[bytes
         position += _ENTRY.size + keylen + datalen
 
 
-def _read_postings(source: _Source, info: bytes, docs: array, freqs: array,
-                   values: list[bytes], joined: bytearray) -> None:
-    """Appends a source's postings of a term, their docnums made the combined segment's."""
-    if info[0]:  # postings inlined in the term info (Whoosh's writer, a term with one posting)
-        ids, weights, vals = whoosh3.W3TermInfo.from_bytes(info).inlined_postings()
-        _append(source, list(ids), weights, vals, docs, freqs, values, joined)
-        return
+def _read_postings(source: _Source, info: bytes, batch: _Batch) -> None:
+    """Adds a source's postings of a term to the batch."""
+    if info[0]:  # Whoosh 3 inlines fewer postings than its inlinelimit, 1 for this index: none
+        raise ValueError(f"segment {source.segment.segment_id()} has postings inlined in a term's info")
     offset = _INFO.unpack_from(info)[8]
     files = source.files
     base = files.postings_start
@@ -273,40 +305,47 @@ def _read_postings(source: _Source, info: bytes, docs: array, freqs: array,
             weights = (1,) * count
         elif isinstance(weights, float):
             weights = (weights,) * count
-        _append(source, list(accumulate(gaps)), weights, vals, docs, freqs, values, joined)
+        batch.add(source, list(accumulate(gaps)), weights, vals)
         if length < 0:  # the last block's length is written negative
             return
         position = end
 
 
-def _append(source: _Source, ids: list[int], weights: Sequence[float], vals: Any, docs: array,
-            freqs: array, values: list[bytes], joined: bytearray) -> None:
-    count = len(ids)
-    if source.kept is None:
-        base = source.base
-        docs.extend([d + base for d in ids])
-        freqs.extend([int(w) for w in weights])
-        if isinstance(vals, (bytes, bytearray, memoryview)):
-            joined += vals
-        elif vals is not None:
-            values.extend(vals)
-        return
-    kept = source.kept
-    keep = [k for k in range(count) if kept[ids[k]] >= 0]
-    docs.extend([kept[ids[k]] for k in keep])
-    freqs.extend([int(weights[k]) for k in keep])
-    if isinstance(vals, (bytes, bytearray, memoryview)):
-        size = len(vals) // count if count else 0
-        for k in keep:
-            joined += vals[size * k : size * (k + 1)]
-    elif vals is not None:
-        values.extend([vals[k] for k in keep])
+SCRATCH = "combining"  # the index folder's subfolder the combined segment is written in
 
 
-def combine(ix: windex.Index, segments: Sequence[Segment]) -> tuple[Segment, list[_Source]]:
-    """Write ``segments`` as one new segment (not yet live); returns it and where each
-    source's documents went, for ``replace``."""
-    writer = _CombinedWriter(ix)
+def combine_all(folder: Path) -> bool:
+    """Combine all the segments of the index in ``folder`` into one; False if there was
+    nothing to combine or the index changed under it (a rebuild), so nothing changed.
+
+    The segment is written in a folder of its own, while the window goes on committing:
+    Whoosh deletes files of segments no table of contents names (``clean_files``) and
+    each writer's temporary folder at each commit. Only the swap takes the index's lock.
+    """
+    ix = windex.open_dir(str(folder))
+    try:
+        segments = ix._segments()  # private, but the only way to ask
+        if len(segments) < 2:
+            return False
+        scratch = folder / SCRATCH
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir()
+        target = windex.create_in(str(scratch), ix.schema)
+        try:
+            combined, sources = _combine(target, ix.storage, segments)
+            return _replace(ix, combined, sources, scratch)
+        finally:
+            target.close()
+            shutil.rmtree(scratch, ignore_errors=True)
+    finally:
+        ix.close()
+
+
+def _combine(target: windex.Index, storage: Any,
+             segments: Sequence[Segment]) -> tuple[Segment, list[_Source]]:
+    """Write ``segments`` (files in ``storage``) as one new segment of ``target``; returns
+    it and where each source's documents went."""
+    writer = _CombinedWriter(target, storage)
     try:
         sources = writer.add_sources(segments)
         combined = writer.finish()
@@ -318,16 +357,16 @@ def combine(ix: windex.Index, segments: Sequence[Segment]) -> tuple[Segment, lis
     return combined, sources
 
 
-def replace(ix: windex.Index, combined: Segment, sources: list[_Source]) -> bool:
-    """Make ``combined`` live in place of its sources, with the deletions made in them
-    since it was written; False (and nothing changed) if a source is gone meanwhile,
-    as after a rebuild."""
+def _replace(ix: windex.Index, combined: Segment, sources: list[_Source], scratch: Path) -> bool:
+    """Make ``combined`` (its file in ``scratch``) live in place of its sources, with the
+    deletions made in them since it was written; False (nothing changed) if a source is
+    gone meanwhile."""
     writer = ix.writer(timeout=30)
     try:
         current = {s.segment_id(): s for s in writer.segments}
         ids = {s.segment.segment_id() for s in sources}
         if not ids <= current.keys():
-            writer.cancel()  # the next commit deletes the unused segment's file
+            writer.cancel()
             return False
         for source in sources:
             now = current[source.segment.segment_id()]
@@ -335,6 +374,8 @@ def replace(ix: windex.Index, combined: Segment, sources: list[_Source]) -> bool
             for old in sorted(set(now.deleted_docs()) - before) if now.has_deletions() else ():
                 new = source.base + old if source.kept is None else source.kept[old]
                 combined.delete_document(new)
+        name = combined.make_filename(combined.COMPOUND_EXT)
+        os.replace(scratch / name, Path(ix.storage.folder) / name)
         final = [combined] + [s for s in writer.segments if s.segment_id() not in ids]
         writer._close_segment()
         writer._commit_toc(final)

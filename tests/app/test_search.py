@@ -315,6 +315,41 @@ def test_idle_merge_runs_in_a_child_process(project_path: Path, tmp_path: Path,
         lib.close()
 
 
+def test_idle_combine_makes_one_segment_while_edits_go_on(project_path: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large segments are combined into one by a child process; the window's writer goes
+    on committing meanwhile and nothing it wrote is lost."""
+    import app.indexing
+    import storage.index.search_index
+
+    monkeypatch.setattr(storage.index.search_index, "COMBINE_MIN", 1)  # every segment is large
+    monkeypatch.setattr(app.indexing, "IDLE_MERGE_S", 0.3)
+    lib = Library.open(project_path, background_index=True)
+    try:
+        doc = lib.import_file(corpus.write(tmp_path / "a.txt", EN)).id
+        assert doc is not None
+        for n in range(4):
+            lib.add_annotation(doc, n, n + 5, note=f"numbat{n}")
+            assert lib.wait_for_index(5)
+        index = lib._index
+        deadline = time.monotonic() + 30
+        added = False
+        while index.segment_count() > 1 and time.monotonic() < deadline:
+            if lib._indexer.merging and not added:  # an edit while the child combines
+                lib.add_annotation(doc, 10, 15, note="numbat4")
+                added = True
+            time.sleep(0.05)
+        deadline = time.monotonic() + 30
+        while (index.segment_count() > 1 or lib._indexer.merging) and time.monotonic() < deadline:
+            time.sleep(0.05)  # the edit's own segment, combined in turn
+        assert index.segment_count() == 1
+        assert added  # the child ran long enough to be seen
+        assert len(lib.search("note:numbat*", limit=50)) == 5
+        assert lib.check() == [] and not lib.index_errors
+    finally:
+        lib.close()
+
+
 def test_four_letter_prefix_is_one_term(lib: Library, docs: dict[str, int]) -> None:
     """A 4-letter prefix reads the prefix field; longer and shorter ones expand words."""
     start, end = lib.find_quote(docs["es"], "cárteles")
