@@ -53,7 +53,8 @@ if TYPE_CHECKING:
 # about 140 MB while writing such a segment, 77 MB of it Python and the libraries.
 # Every segment costs each query (on the 53 MB benchmark, 6 segments made term
 # queries 3x slower than one; a Whoosh merge of them took 208 s, longer than the
-# rebuild); there, this makes four segments a worker (3.2 million made five).
+# rebuild); there, this makes four segments a worker (3.2 million made five), which the
+# window combines into one when idle (storage.index.combine).
 MAX_POSTINGS = 3_500_000
 # Distinct words (per tokenizer) a segment may hold: their lookup takes about 110 bytes a
 # word; 6 MB of the benchmark's text holds 25,000.
