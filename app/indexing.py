@@ -181,6 +181,7 @@ class BackgroundIndexer(threading.Thread):
                 self._idle.set()
         indexer.stop_merge()
         self._idle.set()
+
     def _warm(self) -> None:
         """Bring the index's in-memory term lists up to date (fuzzy and prefix searches)."""
         try:
