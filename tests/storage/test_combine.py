@@ -101,18 +101,24 @@ def test_deleted_documents_are_left_out(tmp_path: Path) -> None:
         assert list(dict(mine).values()) == pytest.approx(list(dict(whooshs).values()), rel=0.03)
 
 
-def test_edits_made_while_combining_are_kept(tmp_path: Path) -> None:
-    """The window commits while the child writes: its additions stay, its deletions in
-    the combined segments are carried into the new one, and no commit deletes the new
-    segment's file (Whoosh deletes segments' files no table of contents names)."""
-    recs = records(200)
-    frequent = frequent_in(recs)
-    ix = segmented_index(tmp_path / "ix", recs, frequent)
+def combined_apart(tmp_path: Path, recs: list[dict[str, Any]]) -> tuple[windex.Index, Any, Any, Path]:
+    """An index of several segments, and their combined segment written (not yet live)
+    as ``combine_all`` writes it."""
+    ix = segmented_index(tmp_path / "ix", recs, frequent_in(recs))
     scratch = tmp_path / "ix" / combine.SCRATCH
     scratch.mkdir()
     target = windex.create_in(str(scratch), ix.schema)
     combined, sources = combine._combine(target, ix.storage, ix._segments())
     target.close()
+    return ix, combined, sources, scratch
+
+
+def test_edits_made_while_combining_are_kept(tmp_path: Path) -> None:
+    """The window commits while the child writes: its additions stay, its deletions in
+    the combined segments are carried into the new one, and no commit deletes the new
+    segment's file (Whoosh deletes segments' files no table of contents names)."""
+    recs = records(200)
+    ix, combined, sources, scratch = combined_apart(tmp_path, recs)
 
     deleted = next(r for r in recs if r["kind"] == "annotation")
     writer = ix.writer()
@@ -133,13 +139,7 @@ def test_edits_made_while_combining_are_kept(tmp_path: Path) -> None:
 
 def test_a_rebuild_meanwhile_leaves_the_new_index_alone(tmp_path: Path) -> None:
     recs = records(120)
-    frequent = frequent_in(recs)
-    ix = segmented_index(tmp_path / "ix", recs, frequent)
-    scratch = tmp_path / "ix" / combine.SCRATCH
-    scratch.mkdir()
-    target = windex.create_in(str(scratch), ix.schema)
-    combined, sources = combine._combine(target, ix.storage, ix._segments())
-    target.close()
+    ix, combined, sources, scratch = combined_apart(tmp_path, recs)
     writer = ix.writer()  # a rebuild: every segment replaced
     writer.add_document(**with_pairs(recs[0]))
     writer.commit(mergetype=lambda w, segments: [])
