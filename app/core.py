@@ -31,7 +31,8 @@ class LibraryCore:
         return self._project.uuid
 
     def subscribe(self, listener: Listener) -> None:
-        """Call ``listener`` with a ``Changes`` after every committed edit."""
+        """Call ``listener`` with a ``Changes`` after every committed edit (and with a
+        notice when background work fails), from any thread."""
         self._listeners.append(listener)
 
     def unsubscribe(self, listener: Listener) -> None:
@@ -51,6 +52,9 @@ class LibraryCore:
 
     def _changed(self, changes: Changes) -> None:
         self._after_commit()
+        self._notify(changes)
+
+    def _notify(self, changes: Changes) -> None:
         for listener in list(self._listeners):
             listener(changes)
 

@@ -181,3 +181,4 @@ class Changes:
     tags: bool = False
     briefings: bool = False
     doc_ids: frozenset[int] = field(default_factory=frozenset)
+    notice: str | None = None  # for the user from background work (a failed index update)

@@ -8,6 +8,7 @@ from sqlalchemy import select, text
 
 from app import rebuild
 from app.core import LibraryCore
+from app.domain import Changes
 from app.errors import KnownError
 from app.indexing import BackgroundIndexer, Indexer
 from app.paths import index_folder
@@ -43,7 +44,9 @@ class SearchOps(LibraryCore):
             self._background.start()
 
     def _on_index_error(self, exc: BaseException) -> None:
-        self.index_errors.append(f"search index update failed: {exc}")
+        message = f"search index update failed: {exc}"
+        self.index_errors.append(message)
+        self._notify(Changes(notice=message))  # the window shows it; searches may miss recent edits
 
     def _after_commit(self) -> None:
         if self._background is not None:

@@ -40,5 +40,6 @@ class LibraryBridge(QObject):
             tags=any(c.tags for c in pending),
             briefings=any(c.briefings for c in pending),
             doc_ids=frozenset().union(*(c.doc_ids for c in pending)),
+            notice=next((c.notice for c in reversed(pending) if c.notice), None),
         )
         self.changed.emit(merged)

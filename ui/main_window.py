@@ -280,6 +280,8 @@ class MainWindow(QMainWindow):
     # -- refresh -----------------------------------------------------------------------
     def _on_changed(self, changes: Changes) -> None:
         lib = self.lib
+        if changes.notice:
+            self.statusBar().showMessage(changes.notice, 15000)
         docs = lib.documents() if changes.documents or changes.annotations else None
         if docs is not None:
             self.library.set_documents(docs)

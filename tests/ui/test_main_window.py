@@ -81,3 +81,23 @@ def test_rebuild_search_index_from_the_window(doc_window: MainWindow, qtbot: QtB
     assert window.lib.search("Mérida", kind="passage")
     assert window.lib.check() == []
     assert spawned == ([2] if parallel else [])
+
+
+def test_a_failed_index_update_is_shown_in_the_status_bar(doc_window: MainWindow, qtbot: QtBot,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The background writer's failures reach the window: searches may miss recent edits."""
+    import errno
+
+    from storage.index import SearchIndex
+
+    def full_disk(self: SearchIndex, *args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(self.folder))
+
+    monkeypatch.setattr(SearchIndex, "apply", full_disk)
+    doc = doc_window.reader.view.doc_id
+    assert doc is not None
+    doc_window.lib.add_annotation(doc, 0, 5)
+    qtbot.waitUntil(lambda: "search index update failed" in doc_window.statusBar().currentMessage(),
+                    timeout=10000)
+    message = doc_window.statusBar().currentMessage()
+    assert "No space left on device" in message and str(doc_window.lib._index.folder) in message
