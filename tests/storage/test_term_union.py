@@ -206,3 +206,20 @@ def test_warm_opens_each_segments_stored_records(index: Any) -> None:
     leaves = [leaf.reader() for leaf, _ in index._searcher_now().leaf_searchers()]
     assert len(leaves) > 3
     assert all("_stored" in reader._perdoc._readers for reader in leaves)  # Whoosh's cache of open columns
+
+
+def test_a_filter_terms_table_is_kept_up_to_its_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    recs = records(300, seed=45)
+    for n, r in enumerate(recs):
+        r["tag"] = ("alpha", "beta")[n % 2]
+    ix = SearchIndex(tmp_path / "ix")
+    ix.apply(add=recs)
+    expected = ix.search("tag:alpha merida", limit=50).hits
+    term_union._tables.clear()
+    assert ix.search("tag:alpha merida", limit=50).hits == expected
+    assert [key[2:] for key in term_union._tables] == [("tag", b"alpha")]
+    term_union._tables.clear()
+    monkeypatch.setattr(term_union, "TABLE_MAX", 100)  # alpha is in 150 records: looked up as before
+    assert ix.search("tag:alpha merida", limit=50).hits == expected
+    assert not term_union._tables
+    ix.close()
