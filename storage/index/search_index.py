@@ -108,6 +108,19 @@ def _probe(ix: windex.Index) -> None:
             compound.close()
 
 
+def _stored(searcher: Searcher, docnum: int) -> dict[str, Any]:
+    """A record's stored fields. Whoosh's reader copies each record into a new dict of the
+    fields still in the schema, a third of reading a hit's record; an index never loses a
+    field (a new schema version rebuilds it), so the per-document reader's dict is taken."""
+    reader: Any = searcher.reader()
+    if not reader.is_atomic():
+        segment, docnum = reader._segment_and_docnum(docnum)  # private, as MultiReader's own
+        reader = reader.readers[segment]
+    perdoc = getattr(reader, "_perdoc", None)
+    found: dict[str, Any] = perdoc.stored_fields(docnum) if perdoc is not None else reader.stored_fields(docnum)
+    return found
+
+
 class _Readers:
     """What Whoosh's ``reuse`` argument reads: the segment readers that may be kept."""
 
@@ -349,7 +362,7 @@ class SearchIndex:
                 top, partial = self._collect(searcher, query, limit, kind, left)
                 if top:
                     break
-            hits = [self._hit(searcher.stored_fields(d), score, snippets, words) for score, d in top]
+            hits = [self._hit(_stored(searcher, d), score, snippets, words) for score, d in top]
         return SearchOutcome(hits, literal, partial)
 
     def _attempts(self, searcher: Searcher, parsed: wq.Query) -> Iterator[wq.Query]:
