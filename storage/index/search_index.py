@@ -116,8 +116,7 @@ def _stored(searcher: Searcher, docnum: int) -> dict[str, Any]:
     if not reader.is_atomic():
         segment, docnum = reader._segment_and_docnum(docnum)  # private, as MultiReader's own
         reader = reader.readers[segment]
-    perdoc = getattr(reader, "_perdoc", None)
-    found: dict[str, Any] = perdoc.stored_fields(docnum) if perdoc is not None else reader.stored_fields(docnum)
+    found: dict[str, Any] = getattr(reader, "_perdoc", reader).stored_fields(docnum)
     return found
 
 
