@@ -38,6 +38,7 @@ _SPECIAL = re.compile(r"[\"()\[\]{}:^~*?\\/+-]")
 # Words, some given a field (``tag:drugs``): no other syntax for the parser to find.
 _WORDS = re.compile(r"(?:\w+:)?\w+(?:\s+(?:\w+:)?\w+)*")
 _OPERATORS = frozenset({"and", "or", "not", "andnot", "andmaybe", "to"})
+TERM_CACHE = 20_000  # (field, word) -> term answers kept by a parser
 
 
 class QueryError(KnownError):
@@ -75,6 +76,7 @@ class Parser:
         self._parser.add_plugin(GtLtPlugin())
         self._parser.add_plugin(DateParserPlugin(free=False))
         self._literal = MultifieldParser(list(TEXT_FIELDS), schema, group=OrGroup)
+        self._terms: dict[tuple[str, str], tuple[str, Any, float] | None] = {}  # _term's answers
         # Fields a ``field:word`` is one term of (not dates, which the date plugin reads).
         self._term_fields = {name for name, field in schema.items()  # type: ignore[attr-defined]
                              if isinstance(field, (TEXT, KEYWORD, ID))}
@@ -112,22 +114,39 @@ class Parser:
         if not _WORDS.fullmatch(text):
             return None
         words = text.split()
-        parser = self._parser
         parts = []
         for word in words:
             field, _colon, value = word.rpartition(":")
             if field:  # (``tag:and`` is a term to the parser, not an operator)
-                term = parser.term_query(field, value, wq.Term) if field in self._term_fields else None
-                if type(term) is not wq.Term:  # dropped, or more than a term: the parser knows
+                term = self._term(field, value) if field in self._term_fields else None
+                if term is None:  # dropped, or more than a term: the parser knows
                     return None
                 parts.append(term)
             elif value.lower() in _OPERATORS:
                 return None
             else:
-                terms = [parser.term_query(name, value, wq.Term) for name in TEXT_FIELDS]
+                terms = [self._term(name, value) for name in TEXT_FIELDS]
                 parts.append(wq.Or([t for t in terms if t is not None]))
         query: wq.Query = wq.And(parts).normalize()
         return query
+
+    def _term(self, field: str, word: str) -> wq.Term | None:
+        """The parser's term for a word in a field (None: the analyzer drops the word, or
+        makes more than a term of it), each analysed once: a search-as-you-type sends
+        the same words again at every keystroke, and analysing one took 4 us a field."""
+        key = (field, word)
+        try:
+            found = self._terms[key]
+        except KeyError:
+            term = self._parser.term_query(field, word, wq.Term)
+            found = (term.fieldname, term.text, term.boost) if type(term) is wq.Term else None
+            if len(self._terms) >= TERM_CACHE:
+                self._terms.clear()
+            self._terms[key] = found
+        if found is None:
+            return None
+        name, text, boost = found  # a new Term each time: queries are changed in place downstream
+        return wq.Term(name, text, boost=boost)
 
 
 def _balanced(text: str) -> bool:
