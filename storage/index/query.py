@@ -145,7 +145,7 @@ class Parser:
             self._terms[key] = found
         if found is None:
             return None
-        name, text, boost = found  # a new Term each time: queries are changed in place downstream
+        name, text, boost = found  # a Term of its own, as the parser gives: Whoosh's queries are mutable
         return wq.Term(name, text, boost=boost)
 
 

@@ -108,6 +108,10 @@ def _probe(ix: windex.Index) -> None:
             compound.close()
 
 
+def _combine_due(segments: list[Segment]) -> bool:
+    return sum(s.doc_count_all() >= COMBINE_MIN for s in segments) >= 2
+
+
 def _stored(searcher: Searcher, docnum: int) -> dict[str, Any]:
     """A record's stored fields. Whoosh's reader copies each record into a new dict of the
     fields still in the schema, a third of reading a hit's record; an index never loses a
@@ -243,12 +247,12 @@ class SearchIndex:
     @property
     def merge_due(self) -> bool:
         """Whether there are small segments to merge or large ones to combine."""
-        return self.segment_count() > MERGE_AFTER or self.combine_due
+        segments = self._ix._segments()
+        return len(segments) > MERGE_AFTER or _combine_due(segments)
 
     @property
     def combine_due(self) -> bool:
-        large = [s for s in self._ix._segments() if s.doc_count_all() >= COMBINE_MIN]
-        return len(large) >= 2
+        return _combine_due(self._ix._segments())
 
     def start_merge(self) -> ChildMerge:
         """Start merging in a separate process (no GIL taken from the window): combining

@@ -196,9 +196,10 @@ def _term_postings(leaf: Searcher, q: wq.Term, within: list[int] | None, deadlin
 
 def _weights(leaf: Searcher, q: wq.Term, docs: Iterable[int], deadline: float | None,
              ctx: _Context) -> dict[int, float]:
-    """The term's weight in those of ``docs`` holding it, in this segment: looked up one by
-    one in the term's postings when they are few (a tag is in thousands of highlights, the
-    words asked with it in a few), else the postings made a table."""
+    """The term's weight in those of ``docs`` holding it, in this segment: looked up in the
+    term's kept table (``_filter_table``); for a term with more postings than a table is
+    kept for, one by one in its postings when ``docs`` are few (a tag is in thousands of
+    highlights, the words asked with it in a few), else in a table made of them."""
     table = _filter_table(leaf, q, deadline, ctx)
     if table is not None:
         return {d: table[d] for d in docs if d in table}
