@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Sequence, Sized
 from itertools import accumulate, compress
 from math import log
 from pickle import load, loads
-from typing import Any
+from typing import Any, TypeVar
 
 from whoosh import query as wq
 from whoosh.codec import whoosh3
@@ -220,14 +220,35 @@ def _weights(leaf: Searcher, q: wq.Term, docs: Iterable[int], deadline: float | 
     return out
 
 
+_V = TypeVar("_V")
+
+
+class _Kept(OrderedDict[tuple[Any, ...], _V]):
+    """The values of the latest keys, the least recently used dropped; shared by threads."""
+
+    _lock = threading.Lock()
+
+    def take(self, key: tuple[Any, ...]) -> _V | None:
+        with self._lock:
+            found = self.get(key)
+            if found is not None:
+                self.move_to_end(key)
+            return found
+
+    def keep(self, key: tuple[Any, ...], value: _V, size: int) -> None:
+        with self._lock:
+            self[key] = value
+            while len(self) > size:
+                self.popitem(last=False)
+
+
 FILTER_CACHE = 256  # filter terms' postings kept, a segment each: most searches name one of a few tags
-_filters: OrderedDict[tuple[Any, ...], tuple[array, array | float]] = OrderedDict()
-_filters_lock = threading.Lock()
+_filters: _Kept[tuple[array, array | float]] = _Kept()
 # Tables (docnum -> weight) of the latest filter terms, each up to TABLE_MAX postings: about
 # 100 bytes a posting, so at most 8 x 4 MB; a tag of the benchmark is in 19,000 highlights.
 TABLES = 8
 TABLE_MAX = 40_000
-_tables: OrderedDict[tuple[Any, ...], dict[int, float]] = OrderedDict()
+_tables: _Kept[dict[int, float]] = _Kept()
 
 
 def _filter_key(leaf: Searcher, q: wq.Term, ctx: _Context) -> tuple[Any, ...]:
@@ -247,19 +268,14 @@ def _filter_table(leaf: Searcher, q: wq.Term, deadline: float | None,
     search looks the documents its words found up in it: a bisection a document, or a
     table made each time, took a fifth of a tag filter on one 190,000-record segment."""
     key = _filter_key(leaf, q, ctx)
-    with _filters_lock:
-        table = _tables.get(key)
-        if table is not None:
-            _tables.move_to_end(key)
-            return table
+    table = _tables.take(key)
+    if table is not None:
+        return table
     found = _filter_postings(leaf, q, deadline, ctx)
     if found is None or len(found[0]) > TABLE_MAX:
         return None
     table = _table(*found)
-    with _filters_lock:
-        _tables[key] = table
-        while len(_tables) > TABLES:
-            _tables.popitem(last=False)
+    _tables.keep(key, table, TABLES)
     return table
 
 
@@ -270,11 +286,9 @@ def _filter_postings(leaf: Searcher, q: wq.Term, deadline: float | None,
     every block of the tag's postings each time, about 4 ms of a 10 ms search. Segment
     files never change, so what was read stays true for the segment's life."""
     key = _filter_key(leaf, q, ctx)
-    with _filters_lock:
-        found = _filters.get(key)
-        if found is not None:
-            _filters.move_to_end(key)
-            return found
+    found = _filters.take(key)
+    if found is not None:
+        return found
     m = _postings(leaf, q, ctx)
     if m is None:
         return None
@@ -283,10 +297,7 @@ def _filter_postings(leaf: Searcher, q: wq.Term, deadline: float | None,
         ids.extend(block_ids)
         weights.extend(block_weights)
     found = ids, (weights[0] if weights.count(weights[0]) == len(weights) else weights)
-    with _filters_lock:
-        _filters[key] = found
-        while len(_filters) > FILTER_CACHE:
-            _filters.popitem(last=False)
+    _filters.keep(key, found, FILTER_CACHE)
     return found
 
 
