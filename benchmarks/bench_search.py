@@ -97,9 +97,9 @@ def build_project(path: Path, docs: int, highlights: int, chars: int) -> tuple[i
     return total, texts
 
 
-def child_run(code: str, env: dict[str, str]) -> tuple[float, float]:
-    """Run Python code that prints its own seconds; return those and the peak RSS in MB of
-    the child and its worker processes together."""
+def child_run(code: str, env: dict[str, str]) -> tuple[list[float], float]:
+    """Run Python code that prints its own figures (seconds); return those and the peak RSS
+    in MB of the child and its worker processes together."""
     child = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=REPO, stdout=subprocess.PIPE, text=True)
     peak = 0
     while child.poll() is None:
@@ -110,7 +110,7 @@ def child_run(code: str, env: dict[str, str]) -> tuple[float, float]:
     out = child.stdout.read() if child.stdout else ""
     if child.returncode:
         raise SystemExit(f"child failed with exit code {child.returncode}")
-    return float(out.split()[-1]), round(peak / 1e6, 1)
+    return [float(x) for x in out.split()], round(peak / 1e6, 1)
 
 
 def tree_rss(root: int) -> int:
@@ -236,10 +236,14 @@ def main() -> None:
             "from app.paths import index_folder; from storage.index import SearchIndex; "
             "from storage.project_file import ProjectFile; "
             f"p = ProjectFile.open(Path({str(project)!r}), create=False); ix = SearchIndex(index_folder(p.uuid)); "
-            "t = time.perf_counter(); Indexer(p, ix).rebuild(procs={procs}); "
-            "print(time.perf_counter() - t); ix.close(); p.close()")
-    one_s, one_mb = child_run(code.replace("{procs}", "1"), env)
-    two_s, two_mb = child_run(code.replace("{procs}", "2"), env)
+            "import resource; cpu = lambda: sum(getattr(resource.getrusage(who), f) "
+            "for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) for f in ('ru_utime', 'ru_stime')); "
+            "c = cpu(); t = time.perf_counter(); Indexer(p, ix).rebuild(procs={procs}); "
+            "print(time.perf_counter() - t, cpu() - c); ix.close(); p.close()")
+    # The CPU seconds (the process's and its workers') tell a slow machine from slow code:
+    # the same rebuild took 35 to 51 s of CPU in runs minutes apart.
+    (one_s, one_cpu), one_mb = child_run(code.replace("{procs}", "1"), env)
+    (two_s, two_cpu), two_mb = child_run(code.replace("{procs}", "2"), env)
     rng = random.Random(7)
     qs = queries(rng, texts)
 
@@ -258,9 +262,9 @@ def main() -> None:
 
     # The window's idle combine of the rebuild's segments into one, in a child process as there.
     combine_code = ("import time; from pathlib import Path; from storage.index.combine import combine_all; "
-                    f"t = time.perf_counter(); assert combine_all(Path({str(folder)!r})); "
+                    f"t = time.perf_counter(); combine_all(Path({str(folder)!r})); "
                     "print(time.perf_counter() - t)")
-    combine_s, combine_mb = child_run(combine_code, env)
+    (combine_s,), combine_mb = child_run(combine_code, env)
 
     # Opened as the window opens it: its background writer also reads the term lists
     # that fuzzy and prefix terms expand in (SearchIndex.warm).
@@ -308,7 +312,9 @@ def main() -> None:
         "corpus": {"documents": args.docs, "highlights": args.highlights, "text_mb": round(mb, 1),
                    "indexed_text_mb": round(indexed_mb, 1), "generated_s": round(generated, 1)},
         "indexing": {"one_process_mb_per_s": round(mb / one_s, 2), "one_process_peak_mb": one_mb,
+                     "one_process_cpu_s": round(one_cpu, 1),
                      "two_process_mb_per_s": round(mb / two_s, 2), "two_process_peak_mb": two_mb,
+                     "two_process_cpu_s": round(two_cpu, 1),
                      "two_process_indexed_mb_per_s": round(indexed_mb / two_s, 2),
                      "rebuilt_index_mb": round(rebuilt_mb, 1), "rebuilt_segments": rebuilt_segments},
         "idle_combine": {"seconds": round(combine_s, 1), "peak_mb": combine_mb, "index_mb": round(index_mb, 1)},
