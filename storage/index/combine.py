@@ -312,6 +312,7 @@ def _read_postings(source: _Source, info: bytes, batch: _Batch) -> None:
 
 
 SCRATCH = "combining"  # the index folder's subfolder the combined segment is written in
+LOCK = "COMBINE_LOCK"  # held while combining (not a name Whoosh's clean-up deletes: not MAIN_*)
 
 
 def combine_all(folder: Path) -> bool:
@@ -323,6 +324,11 @@ def combine_all(folder: Path) -> bool:
     each writer's temporary folder at each commit. Only the swap takes the index's lock.
     """
     ix = windex.open_dir(str(folder))
+    # One combine at a time (two windows on one project): the scratch folder is emptied first.
+    lock = ix.storage.lock(LOCK)
+    if not lock.acquire(blocking=False):
+        ix.close()
+        return False
     try:
         segments = ix._segments()  # private, but the only way to ask
         if len(segments) < 2:
@@ -338,6 +344,7 @@ def combine_all(folder: Path) -> bool:
             target.close()
             shutil.rmtree(scratch, ignore_errors=True)
     finally:
+        lock.release()
         ix.close()
 
 

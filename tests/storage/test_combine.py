@@ -148,6 +148,22 @@ def test_a_rebuild_meanwhile_leaves_the_new_index_alone(tmp_path: Path) -> None:
     assert windex.open_dir(str(tmp_path / "ix")).doc_count_all() == 1
 
 
+def test_one_combine_at_a_time(tmp_path: Path) -> None:
+    """Two windows on one project: the second combine leaves the first's scratch folder alone."""
+    recs = records(120)
+    ix = segmented_index(tmp_path / "ix", recs, frequent_in(recs))
+    count = len(ix._segments())
+    held = ix.storage.lock(combine.LOCK)
+    assert held.acquire(blocking=False)
+    try:
+        assert not combine.combine_all(tmp_path / "ix")
+        assert len(windex.open_dir(str(tmp_path / "ix"))._segments()) == count
+    finally:
+        held.release()
+    assert combine.combine_all(tmp_path / "ix")
+    assert len(windex.open_dir(str(tmp_path / "ix"))._segments()) == 1
+
+
 def test_combining_runs_in_a_child_process(tmp_path: Path) -> None:
     recs = records(150)
     ix = segmented_index(tmp_path / "ix", recs, frequent_in(recs))
