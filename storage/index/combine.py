@@ -18,13 +18,11 @@ from __future__ import annotations
 import heapq
 import mmap
 import os
-import pickle
 import shutil
-import struct
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, groupby
+from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -36,19 +34,16 @@ from whoosh.codec.base import Segment
 from whoosh.filedb import filetables
 from whoosh.filedb.compound import SubFile
 from whoosh.filedb.structfile import StructFile
+from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length
 
 from storage.index.bulk import BulkSegmentWriter
-from storage.index.deflate import decompress
-from storage.index.term_writer import BlockValues, TermWriter
+from storage.index.term_union import posting_blocks
+from storage.index.term_writer import ENTRY, TERM_INFO, BlockValues, TermWriter
 
 # Postings gathered before a range of terms is written: bounds the memory a combine
 # takes beyond the segments' own files (a posting's docnum, count and value).
 BATCH_POSTINGS = 1 << 20
-_INFO = struct.Struct("!BfIBBfIIqi")  # W3TermInfo's fields, then its postings' offset and length
-_LENGTH = struct.Struct("!i")
-_ENTRY = struct.Struct("!ii")  # a terms file entry's key and value lengths
-_MAGIC = whoosh3.WHOOSH3_HEADER_MAGIC
 _RAW = columns.VarBytesColumn()  # the stored records' column read without unpickling or inflating
 
 
@@ -85,11 +80,9 @@ class _Files:
         start, length = self._compound.range(filename)
         return column.reader(self._file(start, length), 0, length, self._segment.doc_count_all())
 
-    def header(self, position: int) -> tuple[Any, int]:
-        """The pickled block header at ``position`` of the postings, and where it ends."""
-        self._map.seek(self.postings_start + position)
-        header = pickle.load(self._map)
-        return header, self._map.tell() - self.postings_start
+    def postings(self, offset: int) -> Iterator[tuple[list[int], Sequence[float], Any]]:
+        """The blocks of the postings at ``offset`` of the postings file."""
+        return posting_blocks(self._map, self.view, self.postings_start + offset)
 
     def forget(self) -> None:
         """Drops the pages read so far from this process's memory (they stay in the
@@ -266,49 +259,30 @@ def _field_terms(index: int, source: _Source, name: str) -> Iterator[tuple[bytes
     fieldid = files.fieldmap.get(name)
     if fieldid is None:
         return
-    prefix = struct.pack("!H", fieldid)
+    prefix = pack_ushort(fieldid)
     position = files.terms.closest_key_pos(prefix)
     if position is None:
         return
     view, base, end = files.view, files.terms_start, files.terms.endofdata
     while position < end:  # the entries, one after another (OrderedHashWriter)
-        keylen, datalen = _ENTRY.unpack_from(view, base + position)
-        at = base + position + _ENTRY.size
+        keylen, datalen = ENTRY.unpack_from(view, base + position)
+        at = base + position + ENTRY.size
         key = bytes(view[at : at + keylen])
         if key[:2] != prefix:
             return
         yield key[2:], index, bytes(view[at + keylen : at + keylen + datalen])
-        position += _ENTRY.size + keylen + datalen
+        position += ENTRY.size + keylen + datalen
 
 
 def _read_postings(source: _Source, info: bytes, batch: _Batch) -> None:
     """Adds a source's postings of a term to the batch."""
     if info[0]:  # Whoosh 3 inlines fewer postings than its inlinelimit, 1 for this index: none
         raise ValueError(f"segment {source.segment.segment_id()} has postings inlined in a term's info")
-    offset = _INFO.unpack_from(info)[8]
-    files = source.files
-    base = files.postings_start
-    buf = files.view
-    if buf[base + offset : base + offset + 4] != _MAGIC:
-        raise ValueError(f"postings at {offset} of segment {source.segment.segment_id()} have no header")
-    position = offset + 4
-    while True:
-        (length,) = _LENGTH.unpack_from(buf, base + position)
-        end = position + 4 + abs(length)
-        header, start = files.header(position + 4)
-        data: Any = buf[base + start : base + end]
-        if header[3]:  # compressed
-            data = decompress(data)
-        gaps, weights, vals = pickle.loads(data)
-        count = len(gaps)
-        if weights is None:
-            weights = (1,) * count
-        elif isinstance(weights, float):
-            weights = (weights,) * count
-        batch.add(source, list(accumulate(gaps)), weights, vals)
-        if length < 0:  # the last block's length is written negative
-            return
-        position = end
+    try:
+        for ids, weights, values in source.files.postings(TERM_INFO.unpack_from(info)[8]):
+            batch.add(source, ids, weights, values)
+    except ValueError as exc:
+        raise ValueError(f"segment {source.segment.segment_id()}: {exc}") from exc
 
 
 SCRATCH = "combining"  # the index folder's subfolder the combined segment is written in

@@ -38,10 +38,10 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from storage.index.deflate import decompress
+from storage.index.term_writer import TERM_INFO
 from storage.index.whoosh_fixes import LengthsInMemory, find
 
 _LENGTH = [byte_to_length(b) for b in range(256)]
-_TERM_INFO = struct.Struct("!BfIBBfIIqi")  # W3TermInfo's fields, then its postings' offset and length
 _INT = struct.Struct("!i")
 _FIELD = struct.Struct("!H")  # a field's number, the start of its terms' keys
 _UNSEEN = object()
@@ -572,8 +572,8 @@ class _Context:
             at = None if text is None else find(tindex, _FIELD.pack(fields.get(q.fieldname, 65535)) + text)
             if at is None:
                 found = None
-            elif at[1] == _TERM_INFO.size and buf[at[0]] == 0:  # postings not inlined in the info
-                info = _TERM_INFO.unpack_from(buf, at[0])
+            elif at[1] == TERM_INFO.size and buf[at[0]] == 0:  # postings not inlined in the info
+                info = TERM_INFO.unpack_from(buf, at[0])
                 found = (info[2], info[8])
             else:
                 raise _NotPlain
@@ -654,16 +654,36 @@ def _blocks_within(m: _Postings, docs: list[int],
 
 def _block(m: _Postings) -> tuple[list[int], Sequence[float]]:
     """The docnums and weights of the block ``m`` is at."""
+    ids, weights, _values = _block_whole(m)
+    return ids, weights
+
+
+def _block_whole(m: _Postings) -> tuple[list[int], Sequence[float], Any]:
+    """The docnums, weights and values of the block ``m`` is at, as Whoosh stored them."""
     data: bytes | memoryview = m._buf[m._dataoffset : m._nextoffset]
     if m._compression:
         data = decompress(data)  # type: ignore[arg-type]  # any buffer, as zlib's
-    ids, weights, _values = loads(data)
+    ids, weights, values = loads(data)
     ids = list(accumulate(ids))  # delta-coded
     if weights is None:
         weights = (1.0,) * len(ids)
     elif isinstance(weights, float):
         weights = (weights,) * len(ids)
-    return ids, weights
+    return ids, weights, values
+
+
+def posting_blocks(file: Any, buf: memoryview,
+                   offset: int) -> Iterator[tuple[list[int], Sequence[float], Any]]:
+    """Each block of a term's postings at ``offset`` of ``buf``, whole: its docnums, weights
+    and values (``file`` reads ``buf``, for the pickled block headers)."""
+    if buf[offset : offset + 4] != whoosh3.WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"no postings at {offset}")
+    m = _Postings(file, buf, offset)
+    while True:
+        yield _block_whole(m)
+        if m._lastblock:
+            return
+        m._goto(m._nextoffset)
 
 
 def _lengths(leaf: Searcher, fieldname: str) -> bytes | None:

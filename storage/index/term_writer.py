@@ -35,7 +35,9 @@ if TYPE_CHECKING:
 _INFO_FIELDS = [("inlined", "u1"), ("weight", ">f4"), ("docs", ">u4"), ("minlength", "u1"),
                 ("maxlength", "u1"), ("maxweight", ">f4"), ("minid", ">u4"), ("maxid", ">u4"),
                 ("offset", ">i8"), ("length", ">i4")]
-_ENTRY = struct.Struct("!ii")  # an OrderedHashWriter entry's key and value lengths
+ENTRY = struct.Struct("!ii")  # an OrderedHashWriter entry's key and value lengths
+# A term's info as written here (W3TermInfo's fields, then its postings' offset and length).
+TERM_INFO = struct.Struct("!BfIBBfIIqi")
 _MAGIC = whoosh3.WHOOSH3_HEADER_MAGIC  # each term's postings start with it
 # A block's pickle from which deflating it pays. Each call to deflate costs about 10 µs
 # however little it is given, and inflating 3.5 us each time a search reads the block;
@@ -169,7 +171,7 @@ class TermWriter:
             index(pos)
             h = hashfn(key)
             buckets[h & 255].append((h, pos))
-            out += (_ENTRY.pack(len(key), len(value)), key, value)
+            out += (ENTRY.pack(len(key), len(value)), key, value)
             pos += 8 + len(key) + len(value)
         dbfile.write(b"".join(out))
         tindex.lastkey = self._entries[-1][0]
