@@ -38,7 +38,6 @@ class ChildMerge:
     """``combine_all`` (``combine``) or ``merge_small`` running in a new Python process."""
 
     def __init__(self, folder: Path, combine: bool) -> None:
-        self.combine = combine
         # A file, not a pipe, which would block the child once full; closed by stop().
         self._log = tempfile.TemporaryFile("w+")  # noqa: SIM115
         args = [sys.executable, "-m", "storage.index.merge", *(["--combine"] if combine else []), str(folder)]

@@ -23,6 +23,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from whoosh.codec import whoosh3
+from whoosh.filedb import filetables
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_int, pack_ushort
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 _INFO_FIELDS = [("inlined", "u1"), ("weight", ">f4"), ("docs", ">u4"), ("minlength", "u1"),
                 ("maxlength", "u1"), ("maxweight", ">f4"), ("minid", ">u4"), ("maxid", ">u4"),
                 ("offset", ">i8"), ("length", ">i4")]
-ENTRY = struct.Struct("!ii")  # an OrderedHashWriter entry's key and value lengths
+ENTRY = filetables._lengths  # an OrderedHashWriter entry's key and value lengths
 # A term's info as written here (W3TermInfo's fields, then its postings' offset and length).
 TERM_INFO = struct.Struct("!BfIBBfIIqi")
 _MAGIC = whoosh3.WHOOSH3_HEADER_MAGIC  # each term's postings start with it

@@ -44,7 +44,6 @@ import errno
 import operator
 import os
 import pickle
-import struct
 import zlib
 from functools import lru_cache
 from typing import Any
@@ -170,8 +169,8 @@ _original_getitem = filetables.HashReader.__getitem__
 _original_contains = filetables.HashReader.__contains__
 _original_get = filetables.HashReader.get
 _original_range = filetables.HashReader.range_for_key
-_pointer_at = struct.Struct("!Iq").unpack_from  # filetables._pointer: a slot's hash and key position
-_lengths_at = struct.Struct("!ii").unpack_from  # filetables._lengths: key and value lengths
+_pointer_at = filetables._pointer.unpack_from  # a slot's hash and key position
+_lengths_at = filetables._lengths.unpack_from  # an entry's key and value lengths
 
 
 def find(self: Any, key: bytes) -> tuple[int, int] | None:
