@@ -13,6 +13,7 @@ import pytest
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.analysis import NgramFilter
+from whoosh.filedb import filetables
 from whoosh.formats import Positions
 from whoosh.reading import IndexReader
 from whoosh.util.numeric import length_to_byte
@@ -199,6 +200,22 @@ def test_length_bytes_are_whooshs() -> None:
     assert length_bytes(counts).tolist() == [length_to_byte(n) for n in range(120_000)]
 
 
+def test_tokens_are_words_joined_by_single_apostrophes() -> None:
+    import re
+
+    from storage.index.analysis import TOKEN
+
+    token = re.compile(TOKEN)
+    assert token.findall("Don't l’État's 'quoted' rock'n'roll it''s a'’b x' _y_ 42") == [
+        "Don't", "l’État's", "quoted", "rock'n'roll", "it", "s", "a", "b", "x", "_y_", "42"]
+    # The possessive expression finds what the plain one, which steps back, finds.
+    plain = re.compile(r"\w+(?:['’]\w+)*")
+    rng = random.Random(9)
+    for _ in range(20000):
+        text = "".join(rng.choices("ab'’ é1_-.Ñ\u00a0", k=rng.randint(1, 25)))
+        assert token.findall(text) == plain.findall(text), text
+
+
 def test_word_cache_refuses_chains_it_cannot_reproduce() -> None:
     from whoosh.analysis import StandardAnalyzer
 
@@ -303,22 +320,45 @@ def test_deflate_is_isal_and_zlib_reads_what_it_writes() -> None:
     assert deflate.compress.func.__module__.startswith("isal")  # type: ignore[attr-defined]
 
 
-def test_hash_tables_are_the_bytes_whoosh_writes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("hashtype", [0, 1])  # MD5 (Whoosh's default), CRC32 (the bulk writer's)
+def test_hash_tables_find_every_key_as_whooshs_do(tmp_path: Path, hashtype: int) -> None:
     from whoosh.filedb.filestore import FileStorage
-    from whoosh.filedb.filetables import OrderedHashWriter
+    from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter, _pointer
 
     rng = random.Random(5)
-    # Enough keys that buckets collide and probe past the end of their tables.
+    # Enough keys that entries collide and probe past the end of their tables.
     keys = sorted({"".join(rng.choices("abcdéfgh", k=rng.randint(1, 9))).encode() for _ in range(5000)})
+    absent = [k + b"!" for k in keys[::7]]
     store = FileStorage(str(tmp_path))
-    written = []
+    read = []
     for name, writer in (("whoosh", OrderedHashWriter), ("ours", term_writer.FastHashTables)):
         tindex = writer(store.create_file(name))
-        for key in keys:
-            tindex.add(key, key[::-1])
+        if hashtype:  # as the bulk writer names CRC32 in its terms files' header
+            tindex.dbfile.seek(4)
+            tindex.dbfile.write_byte(hashtype)
+            tindex.dbfile.seek(13)
+            tindex.hashtype, tindex.hashfn = hashtype, filetables.crc_hash
+        if name == "ours":
+            tindex.add_entries(keys[:3000], [k[::-1] for k in keys[:3000]])
+            for key in keys[3000:]:
+                tindex.add(key, key[::-1])
+        else:
+            for key in keys:
+                tindex.add(key, key[::-1])
         tindex.close()
-        written.append((tmp_path / name).read_bytes())
-    assert written[0] == written[1]
+        reader = OrderedHashReader.open(store, name)
+        read.append(([reader[k] for k in keys], [k in reader for k in absent], list(reader.keys()),
+                     reader.closest_key(b"ab"), (tmp_path / name).stat().st_size))
+        # Entries past the end of their table went on from its start (so the test probes that).
+        wrapped = 0
+        for start, slots in reader.tables:
+            for slot in range(slots):
+                keyhash, position = _pointer.unpack(reader.dbfile.get(start + 12 * slot, 12))
+                wrapped += bool(position) and slot < (keyhash >> 8) % slots
+        assert wrapped
+        reader.close()
+    assert read[0] == read[1]
+    assert read[1][0] == [k[::-1] for k in keys] and not any(read[1][1])
     assert len(keys) > 2000
 
 
