@@ -28,7 +28,9 @@ from whoosh.analysis import (
 )
 from whoosh.support.charset import accent_map
 
-TOKEN = r"\w+(?:['’]\w+)*"
+# Words, apostrophes inside them kept ("don't", "l’État"). Possessive: nothing here
+# needs a step back, and findall, a tenth of a rebuild, took a tenth less time.
+TOKEN = r"\w++(?:['’]\w++)*+"
 
 
 _LANGUAGES = {"en": "english", "es": "spanish"}
