@@ -48,25 +48,28 @@ class Words:
     def add(self, words: list[str]) -> tuple[int, int]:
         """Logs a value's words as numbers; returns where they start in ``log``, and how many."""
         start = len(self.log)
-        self.log.extend(self.numbers(words))
+        known = list(map(self._numbers.get, words))  # a C loop; new words are rare
+        try:
+            # All or nothing: a None (a new word) leaves the log as it was.
+            self.log.fromlist(known)  # type: ignore[arg-type]
+        except TypeError:
+            self.log.fromlist(self._numbered(words, known))
         return start, len(words)
 
     def __len__(self) -> int:
         return len(self.words)
 
-    def numbers(self, words: list[str]) -> list[int]:
-        """The number of each word, new words numbered as they come."""
-        out = list(map(self._numbers.get, words))  # a C loop; new words are rare
-        if None in out:
-            numbers = self._numbers
-            for i, found in enumerate(out):
+    def _numbered(self, words: list[str], out: list[int | None]) -> list[int]:
+        """``out``, the number of each word or None for a new word, with new words numbered."""
+        numbers = self._numbers
+        for i, found in enumerate(out):
+            if found is None:
+                word = words[i]
+                found = numbers.get(word)  # it may be new earlier in this value
                 if found is None:
-                    word = words[i]
-                    found = numbers.get(word)  # it may be new earlier in this value
-                    if found is None:
-                        found = numbers[word] = len(self.words)
-                        self.words.append(word)
-                    out[i] = found
+                    found = numbers[word] = len(self.words)
+                    self.words.append(word)
+                out[i] = found
         return out  # type: ignore[return-value]  # no None left
 
     def forget(self) -> None:
