@@ -19,7 +19,6 @@ It leans on ``SegmentWriter`` internals, so ``pyproject.toml`` pins whoosh-reloa
 from __future__ import annotations
 
 import math
-import pickle
 import sys
 from array import array
 from collections.abc import Iterable, Iterator
@@ -41,7 +40,7 @@ from whoosh.writing import SegmentWriter
 from storage.index.analysis import PairFilter, WordCache
 from storage.index.deflate import compress_record
 from storage.index.schema import with_pairs
-from storage.index.term_writer import BlockValues, FastHashTables, TermWriter
+from storage.index.term_writer import BlockValues, FastHashTables, MemolessPickler, TermWriter
 from storage.index.token_log import Postings, TokenLog, WordIds, Words
 from storage.index.value_log import ValueLog, WholeLog
 
@@ -88,6 +87,7 @@ class BulkSegmentWriter(SegmentWriter):
         if not isinstance(getattr(stored, "_child", None), columns.CompressedBytesColumn.Writer):
             raise ValueError(f"bulk writer cannot write stored fields to {stored!r}")
         self._add_stored = partial(columns.VarBytesColumn.Writer.add, stored._child)
+        self._pickle = MemolessPickler().dump
         self._plans: dict[str, _Plan] = {}
         # The terms file: its header written again to name CRC32 as its hash, not MD5 (a
         # reader uses the hash the header names; an MD5 a term took 5% of a rebuild), and
@@ -99,7 +99,7 @@ class BulkSegmentWriter(SegmentWriter):
         tindex.dbfile.write_byte(_CRC32)
         tindex.dbfile.seek(tindex.startoffset + _HASH_HEADER)
         tindex.hashtype, tindex.hashfn = _CRC32, crc_hash
-        tindex.__class__ = FastHashTables
+        FastHashTables.adopt(tindex)
         self._values: dict[str, ValueLog | WholeLog] = {}  # fields without a word log -> their values
         self._lengths: dict[str, array] = {}  # text field -> length byte by docnum (0: none)
         self._logs: dict[str, TokenLog] = {}  # text and pair fields -> their words
@@ -107,6 +107,7 @@ class BulkSegmentWriter(SegmentWriter):
         self._chains: list[WordIds] = []  # one per distinct analyzer chain
         self._frequent: dict[str, dict[bytes, float]] = {}  # pair fields -> frequent terms
         self._tokenizers: list[tuple[Any, Words]] = []  # each tokenizer's expression and words
+        self._numberings: list[Words] = []  # the same words
         self._numbered: dict[tuple[int, int], tuple[int, int]] = {}  # this record's, by (words, value)
         self._totals: dict[str, int] = {}  # text field -> its lengths added up
         self._mode: dict[str, str] = {}
@@ -152,6 +153,7 @@ class BulkSegmentWriter(SegmentWriter):
         if words is None:
             words = Words()
             self._tokenizers.append((cache.expression, words))
+            self._numberings.append(words)
         self._chains.append(WordIds(cache, words))
         return self._chains[-1]
 
@@ -167,8 +169,9 @@ class BulkSegmentWriter(SegmentWriter):
     @property
     def words_full(self) -> bool:
         """Whether the segment holds so many distinct words that it should be written
-        (its words' lookup grows about 110 bytes a word)."""
-        return any(len(words) > MAX_WORDS for _expression, words in self._tokenizers)
+        (its words' lookup grows about 110 bytes a word). Asked after every record: no
+        generator, at a third of the cost."""
+        return max(map(len, self._numberings), default=0) > MAX_WORDS
 
     def add_document(self, **fields: Any) -> None:
         docnum = self.docnum
@@ -190,7 +193,7 @@ class BulkSegmentWriter(SegmentWriter):
                 stored[name] = value
         if stored:  # what W3PerDocWriter.finish_doc does, without its three layers of calls
             # Protocol 5, not Whoosh's 2: a tenth smaller deflated (Whoosh's reader takes any).
-            self._add_stored(docnum, compress_record(pickle.dumps(stored, 5)))
+            self._add_stored(docnum, compress_record(self._pickle(stored)))
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
