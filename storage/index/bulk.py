@@ -111,7 +111,7 @@ class BulkSegmentWriter(SegmentWriter):
         self._numbered: dict[tuple[int, int], tuple[int, int]] = {}  # this record's, by (words, value)
         self._totals: dict[str, int] = {}  # text field -> its lengths added up
         self._mode: dict[str, str] = {}
-        self._single: list[bytes] = []  # the encoding of a one-position posting, by position
+        self._single: Any = None  # the encoding of a one-position posting, by position (numpy objects)
         self.postings = 0
         for name, field in self.schema.items():
             if field.separate_spelling() or field.vector or field.column_type is not None:
@@ -231,15 +231,25 @@ class BulkSegmentWriter(SegmentWriter):
         if mode in ("count", "pairs"):  # Frequency: each count as a big-endian uint, joined
             counts = _big_endian(postings.freqs)
             return lambda a, b: counts[4 * a : 4 * b]
-        xs = postings.xs
-        assert xs is not None
-        single = self._single  # the encoding of a lone position, by position
-        top = max((x for f, x in zip(postings.freqs, xs, strict=True) if f == 1), default=-1)
-        if top >= len(single):
-            single.extend(_POSITIONS.encode([p]) for p in range(len(single), top + 1))
-        encoded = postings.encoded
-        each = [encoded[x] if f > 1 else single[x] for f, x in zip(postings.freqs, xs, strict=True)]
-        return lambda a, b: tuple(each[a:b])
+        import numpy as np
+
+        assert postings.xs is not None
+        xs = np.frombuffer(postings.xs, dtype=np.uint32)
+        lone = np.frombuffer(postings.freqs, dtype=np.uint32) == 1
+        positions = xs[lone]  # a posting with one position has it in xs
+        top = int(positions.max()) if len(positions) else -1
+        single = self._single
+        if single is None or top >= len(single):  # the encoding of a lone position, by position
+            known = 0 if single is None else len(single)
+            grown = np.empty(max(top + 1, known), dtype=object)
+            grown[:known] = single
+            grown[known:] = [_POSITIONS.encode([p]) for p in range(known, len(grown))]
+            single = self._single = grown
+        each = np.empty(len(xs), dtype=object)
+        each[lone] = single[positions]
+        each[~lone] = postings.encoded  # the others' xs count them in order
+        values = each.tolist()
+        return lambda a, b: tuple(values[a:b])
 
     def _log_postings(self, name: str, mode: str, log: TokenLog) -> Iterator[Postings]:
         """The postings of a field with a word log (its words analysed); its lengths, the
