@@ -422,3 +422,11 @@ def test_records_are_deflated_from_record_min_and_read_back_by_zlib() -> None:
         assert zlib.decompress(deflate.compress_record(data)) == data  # what Whoosh's reader calls
     assert small in deflate.compress_record(small)  # zlib's stored blocks: the bytes as they are
     assert len(deflate.compress_record(large)) < len(large) / 4
+
+
+@pytest.mark.parametrize("size", [0, 1, 399, 16_000, 65_535, 70_000])
+def test_a_stored_stream_is_zlibs_level_0(size: int) -> None:
+    data = random.Random(size).randbytes(size)
+    assert zlib.decompress(deflate.stored_stream(data)) == data
+    if size < deflate.RECORD_MIN:  # the records it is used for: zlib's very bytes
+        assert deflate.stored_stream(data) == zlib.compress(data, 0)
