@@ -62,14 +62,16 @@ def records(count: int, seed: int = 3) -> list[dict[str, Any]]:
 
 
 def postings(reader: IndexReader, field: str, term: bytes) -> list[tuple[Any, ...]]:
-    """Each posting, and at each block's first the block's header as the matcher read it
-    (its size, last docnum, greatest weight and length bounds)."""
+    """Each posting (its positions, in a positions field, else its value as stored), and
+    at each block's first the block's header as the matcher read it (its size, last
+    docnum, greatest weight and length bounds)."""
     m = reader.postings(field, term)
     out: list[tuple[Any, ...]] = []
     while m.is_active():
         if m._i == 0:
             out.append((m._blocklength, m._maxid, m._maxweight, m._minlength, m._maxlength))
-        out.append((m.id(), m.weight(), m.value()))
+        # Positions as decoded: their pickles are built without Python's memo.
+        out.append((m.id(), m.weight(), m.value_as("positions") if m.supports("positions") else m.value()))
         m.next()
     return out
 
@@ -430,3 +432,16 @@ def test_a_stored_stream_is_zlibs_level_0(size: int) -> None:
     assert zlib.decompress(deflate.stored_stream(data)) == data
     if size < deflate.RECORD_MIN:  # the records it is used for: zlib's very bytes
         assert deflate.stored_stream(data) == zlib.compress(data, 0)
+
+
+def test_positions_are_encoded_as_whooshs_decode_them() -> None:
+    rng = random.Random(4)
+    postings = [sorted(rng.sample(range(rng.choice([3000, 70_000, 5_000_000])), rng.choice([2, 3, 40, 1200])))
+                for _ in range(400)]
+    gaps = np.concatenate([np.diff(p, prepend=0) for p in postings]).astype(np.int32)
+    sizes = np.array([len(p) for p in postings])
+    encoded = token_log._encode_positions(gaps, sizes)
+    assert [Positions().decode_positions(e) for e in encoded] == postings
+    assert [Positions().decode_frequency(e) for e in encoded] == [len(p) for p in postings]
+    assert max(gaps) >= 1 << 16 and min(gaps) < 1 << 8  # one-, two- and four-byte gaps
+    assert token_log._encode_positions(gaps[:0], sizes[:0]) == []
