@@ -445,3 +445,14 @@ def test_positions_are_encoded_as_whooshs_decode_them() -> None:
     assert [Positions().decode_frequency(e) for e in encoded] == [len(p) for p in postings]
     assert max(gaps) >= 1 << 16 and min(gaps) < 1 << 8  # one-, two- and four-byte gaps
     assert token_log._encode_positions(gaps[:0], sizes[:0]) == []
+
+
+def test_words_are_translated_as_str_translate_does() -> None:
+    from whoosh.support.charset import accent_map
+
+    from storage.index import analysis
+
+    words = ["HELLO", "Tipping", "héllo", "plain", "42", "snake_case", "ÑOÑO", "ﬁnance", ""]
+    translate = analysis._batch_step(analysis.CharsetFilter(accent_map), str)
+    assert translate([*words, None]) == [*(w.translate(accent_map) for w in words), None]
+    assert translate(["HELLO"]) == ["hELLO"]  # the map changes an ASCII capital or two
