@@ -88,6 +88,9 @@ class RecordSource:
 
     def __init__(self, s: Session) -> None:
         self.s = s
+        # Its queries go to the session's connection: they select columns, not objects,
+        # and the ORM's handling of each result cost a rebuild about 1% of its time.
+        self._execute = s.connection().execute
         paths = tag_paths.all_paths(s)
         colors: dict[int, str] = {tag_id: color for tag_id, color in s.execute(select(Tag.id, Tag.color))}
         self._tags = {tag_id: (path, colors[tag_id]) for tag_id, path in paths.items()}
@@ -97,13 +100,13 @@ class RecordSource:
     # -- documents -------------------------------------------------------------
     def documents(self, where: ColumnElement[bool]) -> Iterator[dict[str, Any]]:
         """Passage records of the documents matching ``where``, in id order."""
-        rows = self.s.execute(
+        rows = self._execute(
             select(Document.id, Document.title, Document.language, Document.published,
                    Document.text, Document.structure).where(where).order_by(Document.id)
         ).all()
         tags: dict[int, list[int]] = {}
         ids = [r.id for r in rows]
-        for doc_id, tag_id in self.s.execute(
+        for doc_id, tag_id in self._execute(
             select(DocumentTag.document_id, DocumentTag.tag_id).where(DocumentTag.document_id.in_(ids))
         ):
             tags.setdefault(doc_id, []).append(tag_id)
@@ -137,7 +140,7 @@ class RecordSource:
     # -- annotations -------------------------------------------------------------
     def annotations(self, where: ColumnElement[bool]) -> Iterator[dict[str, Any]]:
         """Records of the annotations matching ``where``, in id order."""
-        rows = self.s.execute(
+        rows = self._execute(
             select(Annotation.id, Annotation.document_id, Annotation.start, Annotation.end,
                    Annotation.quote, Annotation.note, Annotation.color, Annotation.created_at)
             .where(where).order_by(Annotation.id)
@@ -149,13 +152,13 @@ class RecordSource:
         wanted = (AnnotationTag.annotation_id.between(ids[0], ids[-1]) if len(ids) > 900
                   else AnnotationTag.annotation_id.in_(ids))
         links: dict[int, list[int]] = {}
-        for ann_id, tag_id in self.s.execute(
+        for ann_id, tag_id in self._execute(
             select(AnnotationTag.annotation_id, AnnotationTag.tag_id).where(wanted)
         ):
             links.setdefault(ann_id, []).append(tag_id)
         missing = {r.document_id for r in rows} - self._docs.keys()
         if missing:
-            for d in self.s.execute(select(Document.id, Document.title, Document.language,
+            for d in self._execute(select(Document.id, Document.title, Document.language,
                                            Document.published).where(Document.id.in_(missing))):
                 self._info(d.id, d.title, d.language, d.published)
         docs, no_tags = self._docs, self._tag_set(())
