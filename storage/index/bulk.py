@@ -18,8 +18,9 @@ It leans on ``SegmentWriter`` internals, so ``pyproject.toml`` pins whoosh-reloa
 
 from __future__ import annotations
 
+import io
 import math
-import sys
+import pickle
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -38,9 +39,10 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from storage.index.analysis import PairFilter, WordCache
+from storage.index.block_data import BlockValues, value_item
 from storage.index.deflate import compress_record
 from storage.index.schema import with_pairs
-from storage.index.term_writer import BlockValues, FastHashTables, MemolessPickler, TermWriter
+from storage.index.term_writer import FastHashTables, TermWriter
 from storage.index.token_log import Postings, TokenLog, WordIds, Words
 from storage.index.value_log import ValueLog, WholeLog
 
@@ -87,7 +89,7 @@ class BulkSegmentWriter(SegmentWriter):
         if not isinstance(getattr(stored, "_child", None), columns.CompressedBytesColumn.Writer):
             raise ValueError(f"bulk writer cannot write stored fields to {stored!r}")
         self._add_stored = partial(columns.VarBytesColumn.Writer.add, stored._child)
-        self._pickle = MemolessPickler().dump
+        self._pickle = _MemolessPickler().dump
         self._plans: dict[str, _Plan] = {}
         # The terms file: its header written again to name CRC32 as its hash, not MD5 (a
         # reader uses the hash the header names; an MD5 a term took 5% of a rebuild), and
@@ -111,7 +113,7 @@ class BulkSegmentWriter(SegmentWriter):
         self._numbered: dict[tuple[int, int], tuple[int, int]] = {}  # this record's, by (words, value)
         self._totals: dict[str, int] = {}  # text field -> its lengths added up
         self._mode: dict[str, str] = {}
-        self._single: Any = None  # the encoding of a one-position posting, by position (numpy objects)
+        self._single: Any = None  # a one-position posting's value item, by position (numpy objects)
         self.postings = 0
         for name, field in self.schema.items():
             if field.separate_spelling() or field.vector or field.column_type is not None:
@@ -225,12 +227,11 @@ class BulkSegmentWriter(SegmentWriter):
 
     def _block_values(self, mode: str, postings: Postings) -> BlockValues:
         """The values of a range of postings as ``W3PostingsWriter`` stores a block's
-        (``_mini_values``), worked out for the whole range at once."""
+        (``_mini_values``)."""
         if mode == "none":
-            return lambda a, b: None
-        if mode in ("count", "pairs"):  # Frequency: each count as a big-endian uint, joined
-            counts = _big_endian(postings.freqs)
-            return lambda a, b: counts[4 * a : 4 * b]
+            return BlockValues("none")
+        if mode in ("count", "pairs"):  # Frequency: each count as a big-endian uint
+            return BlockValues("counts")
         import numpy as np
 
         assert postings.xs is not None
@@ -239,17 +240,16 @@ class BulkSegmentWriter(SegmentWriter):
         positions = xs[lone]  # a posting with one position has it in xs
         top = int(positions.max()) if len(positions) else -1
         single = self._single
-        if single is None or top >= len(single):  # the encoding of a lone position, by position
+        if single is None or top >= len(single):  # a lone position's item, by position
             known = 0 if single is None else len(single)
             grown = np.empty(max(top + 1, known), dtype=object)
             grown[:known] = single
-            grown[known:] = [_POSITIONS.encode([p]) for p in range(known, len(grown))]
+            grown[known:] = [value_item(_POSITIONS.encode([p])) for p in range(known, len(grown))]
             single = self._single = grown
         each = np.empty(len(xs), dtype=object)
         each[lone] = single[positions]
         each[~lone] = postings.encoded  # the others' xs count them in order
-        values = each.tolist()
-        return lambda a, b: tuple(values[a:b])
+        return BlockValues("items", each.tolist())
 
     def _log_postings(self, name: str, mode: str, log: TokenLog) -> Iterator[Postings]:
         """The postings of a field with a word log (its words analysed); its lengths, the
@@ -343,6 +343,23 @@ class BulkSegmentWriter(SegmentWriter):
         return segment
 
 
+class _MemolessPickler:
+    """``pickle.dumps(obj, 5)`` without the memo (``Pickler.fast``), for records: they hold
+    no object twice that must stay one, and pickle a fifth faster, unpickle a third."""
+
+    def __init__(self) -> None:
+        self._buf = io.BytesIO()
+        self._pickler = pickle.Pickler(self._buf, 5)
+        self._pickler.fast = True
+
+    def dump(self, obj: Any) -> bytes:
+        buf = self._buf
+        buf.seek(0)
+        buf.truncate()
+        self._pickler.dump(obj)
+        return buf.getvalue()
+
+
 def _terms(field: Any, value: Any) -> Iterator[tuple[bytes, int]]:
     """A value's terms and counts, as the field indexes it (weights are counts here)."""
     for term, count, weight, _value in field.index(value):
@@ -356,14 +373,6 @@ def length_bytes(counts: np.ndarray) -> np.ndarray:
     import numpy as np
 
     return np.minimum(np.searchsorted(_BYTE_LENGTHS, counts, side="left"), 255).astype(np.uint8)
-
-
-def _big_endian(freqs: array) -> bytes:
-    """Counts as Frequency stores a block's values: ``pack_uint`` of each, joined."""
-    out = array("I", freqs)
-    if sys.byteorder == "little":
-        out.byteswap()
-    return out.tobytes()
 
 
 def build_segments(ix: windex.Index, records: Iterable[dict[str, Any]], max_postings: int = MAX_POSTINGS,

@@ -37,9 +37,10 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length
 
+from storage.index.block_data import BlockValues, counts_bytes, value_item
 from storage.index.bulk import BulkSegmentWriter
 from storage.index.term_union import posting_blocks
-from storage.index.term_writer import ENTRY, TERM_INFO, BlockValues, TermWriter
+from storage.index.term_writer import ENTRY, TERM_INFO, TermWriter
 
 # Postings gathered before a range of terms is written: bounds the memory a combine
 # takes beyond the segments' own files (a posting's docnum, count and value).
@@ -223,13 +224,13 @@ class _Batch:
         """``TermWriter.add_terms``'s arguments."""
         values: BlockValues
         if self.size is None:
-            each = tuple(self.values)
-            values = lambda a, b: each[a:b]  # noqa: E731
+            values = BlockValues("items", [value_item(v) for v in self.values])
         elif self.size == 0:
-            values = lambda a, b: None  # noqa: E731
+            values = BlockValues("none")
+        elif self.size == 4 and bytes(self.joined) == counts_bytes(self.freqs):  # Frequency's
+            values = BlockValues("counts")
         else:
-            data, size = bytes(self.joined), self.size
-            values = lambda a, b: data[size * a : size * b]  # noqa: E731
+            raise ValueError(f"combine cannot write values of {self.size} bytes other than counts")
         return self.terms, self.starts, self.docs, self.freqs, values
 
 

@@ -4,9 +4,9 @@ Whoosh's ``W3PostingsWriter`` takes postings one call at a time and its
 ``W3TermInfo`` gathers statistics block by block: about 90 µs a term in a
 rebuild, where most terms have one or two postings. A rebuild has a range of
 terms' postings at hand, so this writes them from whole arrays: each block's
-statistics and header come from numpy over the range at once, leaving one pickle
-a block in Python; the block layout is ``W3PostingsWriter._write_block``'s
-(with ``whoosh_fixes``'s protocol-5 data), the term info ``W3TermInfo.to_bytes``'s
+statistics, header and data (``block_data``) come from numpy over the range at
+once, leaving a deflate call a large block in Python; the block layout is
+``W3PostingsWriter._write_block``'s, the term info ``W3TermInfo.to_bytes``'s
 and the entries and hash tables those of the terms file's ``OrderedHashWriter``,
 written a batch at a time. Tests read back every posting, block header and
 statistic through Whoosh's reader.
@@ -14,12 +14,10 @@ statistic through Whoosh's reader.
 
 from __future__ import annotations
 
-import io
 import pickle
 import struct
 from array import array
 from binascii import crc32
-from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
@@ -29,6 +27,7 @@ from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_ushort
 from whoosh.util.numlists import GrowableArray
 
+from storage.index.block_data import BlockValues, block_data
 from storage.index.deflate import compress
 
 if TYPE_CHECKING:
@@ -50,9 +49,6 @@ _MAGIC = whoosh3.WHOOSH3_HEADER_MAGIC  # each term's postings start with it
 COMPRESS_MIN = 1024
 _BATCH = 1 << 20  # bytes of postings gathered before a write
 _NO_LENGTH = 256  # above any length byte: a block's least length when none of its documents has one
-
-# The values of postings a to b of a range, as Whoosh stores a block's values.
-BlockValues = Callable[[int, int], Any]
 
 # A block's header: the postings' magic (before a term's first block only), the block's
 # size (pack_int), then the info W3LeafMatcher._goto unpickles: (postings, last docnum,
@@ -90,13 +86,11 @@ class TermWriter:
         self._gathered = 0
         self._keys: list[bytes] = []
         self._infos: list[bytes] = []
-        self._pickler = MemolessPickler()
 
     def add_terms(self, terms: list[bytes], starts: list[int], docs: array, freqs: array,
                   values: BlockValues) -> None:
         """Terms in order and their postings: term ``i``'s are ``starts[i]`` to
-        ``starts[i + 1]`` of ``docs`` (docnums) and ``freqs``; ``values(a, b)``, the
-        values of postings ``a`` to ``b`` as a block stores them."""
+        ``starts[i + 1]`` of ``docs`` (docnums), ``freqs`` and ``values``."""
         import numpy as np
 
         if not terms:
@@ -116,22 +110,11 @@ class TermWriter:
         gaps = np.diff(ids.astype(np.int64), prepend=0)  # Whoosh's mini ids: the first, then gaps
         gaps[block_starts] = ids[block_starts]
 
-        # Each block's data: its pickle, deflated if large (the Python part, a block at a time).
-        at, to = block_starts.tolist(), ends.tolist()
-        lows, highs = low.tolist(), high.tolist()
-        gap_list = gaps.tolist()
-        # Ints, not floats: small ints are shared, a float is 24 bytes (3 MB a range).
-        freq_list = freqs.tolist() if any(a != b for a, b in zip(lows, highs, strict=True)) else []
-        dump, level = self._pickler.dump, self._level
-        datas: list[bytes] = []
-        deflated: list[int] = []
-        for k, (a, b, lo, hi) in enumerate(zip(at, to, lows, highs, strict=True)):
-            mini = None if lo == hi == 1 else float(lo) if lo == hi else tuple(array("f", freq_list[a:b]))
-            data = dump((tuple(gap_list[a:b]), mini, values(a, b)))
-            if len(data) >= COMPRESS_MIN:
-                data = compress(data)
-                deflated.append(k)
-            datas.append(data)
+        # Each block's data: its pickle, deflated if large.
+        datas = block_data(gaps, weights, at=block_starts, to=ends, low=low, high=high, values=values)
+        deflated = [k for k, data in enumerate(datas) if len(data) >= COMPRESS_MIN]
+        for k in deflated:
+            datas[k] = compress(datas[k])
 
         # Each block's header (its size, then the info W3LeafMatcher._goto unpickles), all
         # at once; a term's first block is preceded by the postings' magic.
@@ -149,7 +132,7 @@ class TermWriter:
         head["count"] = ends - block_starts
         head["last"] = ids[ends - 1]
         head["weight"] = np.maximum(high, 0)
-        head["compression"][deflated] = level  # the level: Whoosh's reader only checks it is set
+        head["compression"][deflated] = self._level  # the level: Whoosh's reader only checks it is set
         head["short"] = short
         head["long"] = long
         skip = np.where(first, 0, len(_MAGIC))
@@ -315,24 +298,6 @@ def _head_dtype() -> Any:
     import numpy as np
 
     return np.dtype(_HEAD_FIELDS)
-
-
-class MemolessPickler:
-    """``pickle.dumps(obj, 5)`` without the memo (``Pickler.fast``), for values that hold
-    no object twice that must stay one (a block's position bytes, a record's strings):
-    a posting block pickled in a fifth less time, and unpickles in a third less."""
-
-    def __init__(self) -> None:
-        self._buf = io.BytesIO()
-        self._pickler = pickle.Pickler(self._buf, 5)
-        self._pickler.fast = True
-
-    def dump(self, obj: Any) -> bytes:
-        buf = self._buf
-        buf.seek(0)
-        buf.truncate()
-        self._pickler.dump(obj)
-        return buf.getvalue()
 
 
 @cache

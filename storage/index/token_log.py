@@ -136,7 +136,8 @@ class WordIds:
 class Postings:
     """A field's postings in Whoosh's order. Term ``i`` is ``terms[i]``, with postings
     ``starts[i]`` to ``starts[i + 1]``; ``xs`` (positions fields): the position of a
-    posting with one, else an index into ``encoded``, its positions as Whoosh encodes them."""
+    posting with one, else an index into ``encoded``, its positions as Whoosh encodes
+    them, pickled as a block's item (``block_data.value_item``)."""
 
     terms: list[bytes]
     starts: list[int]
@@ -347,10 +348,11 @@ _GAPS_TAIL = b"e."
 
 def _encode_positions(gaps: np.ndarray, sizes: np.ndarray) -> list[bytes]:
     """``Positions.encode`` of postings whose position gaps follow one another in
-    ``gaps`` (``sizes[i]`` a posting, each over one): the count (``pack_uint``), then the
-    gaps' pickle, all built at once with numpy. The pickle is written without the
-    memo Python's adds (Whoosh's reader unpickles any): pickling a list a posting took
-    4% of a rebuild."""
+    ``gaps`` (``sizes[i]`` a posting, each over one), pickled as a block's items
+    (``block_data.value_item``): the item's opcode and length, the count
+    (``pack_uint``), then the gaps' pickle, all built at once with numpy. The pickle
+    is written without the memo Python's adds (Whoosh's reader unpickles any):
+    pickling a list a posting took 4% of a rebuild."""
     import numpy as np
 
     if not len(sizes):
@@ -363,15 +365,21 @@ def _encode_positions(gaps: np.ndarray, sizes: np.ndarray) -> list[bytes]:
     before = np.cumsum(width) - width  # the bytes of the gaps before each gap
     items = before[firsts + counts - 1] + width[firsts + counts - 1] - before[firsts]
     head, tail = np.frombuffer(_GAPS_HEAD, dtype=np.uint8), np.frombuffer(_GAPS_TAIL, dtype=np.uint8)
-    lengths = 4 + len(head) + items + len(tail)
+    encoded = 4 + len(head) + items + len(tail)  # Positions.encode's length
+    short = encoded < 256  # SHORT_BINBYTES and a byte of length, else BINBYTES and four
+    lengths = np.where(short, 2, 5) + encoded
     ends = np.cumsum(lengths)
     starts = ends - lengths
     out = np.zeros(int(ends[-1]), dtype=np.uint8)
-    out[starts[:, None] + np.arange(4)] = counts.astype(">u4").view(np.uint8).reshape(-1, 4)
-    out[starts[:, None] + 4 + np.arange(len(head))] = head
+    out[starts] = np.where(short, pickle.SHORT_BINBYTES[0], pickle.BINBYTES[0])
+    out[starts[short] + 1] = encoded[short]
+    out[starts[~short, None] + 1 + np.arange(4)] = encoded[~short].astype("<u4").view(np.uint8).reshape(-1, 4)
+    at0 = ends - encoded  # where each encoding starts
+    out[at0[:, None] + np.arange(4)] = counts.astype(">u4").view(np.uint8).reshape(-1, 4)
+    out[at0[:, None] + 4 + np.arange(len(head))] = head
     out[ends[:, None] - len(tail) + np.arange(len(tail))] = tail
     # Each gap: its opcode, then its bytes (little-endian), after its posting's gaps before it.
-    at = np.repeat(starts + 4 + len(head) - before[firsts], counts) + before
+    at = np.repeat(at0 + 4 + len(head) - before[firsts], counts) + before
     out[at] = opcode
     little = values.astype("<u4").view(np.uint8).reshape(-1, 4)
     for byte in range(4):

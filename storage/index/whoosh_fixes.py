@@ -19,9 +19,9 @@
 
 5. A posting block is pickled with protocol 2, which writes each position value as a
    call of ``codecs.encode``: unpickling a block of 128 took 100 us against 7 us for
-   its ids and weights alone, most of a phrase check on frequent words. Blocks are
-   pickled with protocol 5 instead (bytes as bytes; Whoosh's reader takes any
-   protocol), by every writer: rebuilds, commits and merges.
+   its ids and weights alone, most of a phrase check on frequent words. Whoosh's
+   writer (commits, merges) pickles blocks with protocol 5 instead (bytes as bytes;
+   Whoosh's reader takes any protocol), as rebuilds write them (``block_data``).
 
 6. ``FileStorage.create`` keeps the ``OSError`` of a folder that already exists in a
    local, so the error, its traceback and the calling frames form a cycle. Each
