@@ -195,7 +195,7 @@ class _Batch:
         self.starts = [0]
         self.docs = array("I")
         self.freqs = array("I")
-        self.values: list[bytes] = []  # size None
+        self.values: list[bytes] = []  # size None: each pickled as a block's item (value_item)
         self.joined = bytearray()  # size > 0: the values joined
 
     def add(self, source: _Source, ids: list[int], weights: Sequence[float], vals: Any) -> None:
@@ -207,7 +207,7 @@ class _Batch:
             if isinstance(vals, (bytes, bytearray, memoryview)):
                 self.joined += vals
             elif vals is not None:
-                self.values.extend(vals)
+                self.values.extend(map(value_item, vals))
             return
         kept = source.kept
         keep = [k for k in range(len(ids)) if kept[ids[k]] >= 0]
@@ -218,13 +218,13 @@ class _Batch:
             for k in keep:
                 self.joined += vals[size * k : size * (k + 1)]
         elif vals is not None:
-            self.values.extend([vals[k] for k in keep])
+            self.values.extend([value_item(vals[k]) for k in keep])
 
     def arguments(self) -> tuple[Any, ...]:
         """``TermWriter.add_terms``'s arguments."""
         values: BlockValues
         if self.size is None:
-            values = BlockValues("items", [value_item(v) for v in self.values])
+            values = BlockValues("items", self.values)
         elif self.size == 0:
             values = BlockValues("none")
         elif self.size == 4 and bytes(self.joined) == counts_bytes(self.freqs):  # Frequency's
