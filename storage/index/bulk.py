@@ -345,7 +345,7 @@ class BulkSegmentWriter(SegmentWriter):
 
 class _MemolessPickler:
     """``pickle.dumps(obj, 5)`` without the memo (``Pickler.fast``), for records: they hold
-    no object twice that must stay one, and pickle a fifth faster, unpickle a third."""
+    no object twice that must stay one, and pickle a fifth faster and unpickle a third faster."""
 
     def __init__(self) -> None:
         self._buf = io.BytesIO()
