@@ -8,7 +8,7 @@ of a rebuild; here the pickles' bytes are laid out with fixed opcodes (BININT1,
 BININT2 or BININT a gap, BINFLOAT a weight, SHORT_BINBYTES or BINBYTES a value),
 without a memo, which Whoosh's reader, ``pickle.loads``, takes as it would Python's.
 A value of a positions posting comes already pickled as an item (``value_item``),
-so a block's are joined as they are.
+so a block's are copied in as one run.
 """
 
 from __future__ import annotations
