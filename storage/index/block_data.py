@@ -91,7 +91,7 @@ def _group_data(gaps: np.ndarray, freqs: np.ndarray, *, at: np.ndarray, to: np.n
     sizes = to - at
     gaps = gaps.astype(np.int64)
     # Bytes of each part of a block, then where each block starts.
-    gap_width = np.where(gaps < 1 << 8, 2, np.where(gaps < 1 << 16, 3, 5))  # an opcode and 1, 2 or 4 bytes
+    gap_width = int_widths(gaps)
     gap_bytes = _run_sums(gap_width, at, to)
     same = low == high
     weights = np.where(same & (low == 1), 0, np.where(same, 1, 2))  # None, one float, each
@@ -99,7 +99,7 @@ def _group_data(gaps: np.ndarray, freqs: np.ndarray, *, at: np.ndarray, to: np.n
     if values.kind == "none":
         value_bytes = np.ones(count, dtype=np.int64)
     elif values.kind == "counts":
-        value_bytes = np.where(4 * sizes < 256, 2, 5) + 4 * sizes
+        value_bytes = bytes_head_widths(4 * sizes) + 4 * sizes
     elif values.kind == "items":
         if len(values.items) != len(gaps):
             raise ValueError(f"{len(values.items)} values for {len(gaps)} postings")
@@ -115,7 +115,7 @@ def _group_data(gaps: np.ndarray, freqs: np.ndarray, *, at: np.ndarray, to: np.n
     # The ids: each gap after the gaps before it in its block.
     width_before = np.cumsum(gap_width) - gap_width
     gap_at = np.repeat(starts + len(_HEAD) - width_before[at], sizes) + width_before
-    _put_ints(out, gap_at, gaps, gap_width)
+    put_ints(out, gap_at, gaps, gap_width)
     ids_end = starts + len(_HEAD) + gap_bytes
     _put(out, ids_end, _IDS_END)
 
@@ -140,12 +140,8 @@ def _group_data(gaps: np.ndarray, freqs: np.ndarray, *, at: np.ndarray, to: np.n
         _put(out, v0, pickle.NONE)
     elif values.kind == "counts":
         data = 4 * sizes
-        short = data < 256
-        _put(out, v0[short], pickle.SHORT_BINBYTES)
-        out[v0[short] + 1] = data[short]
-        _put(out, v0[~short], pickle.BINBYTES)
-        out[v0[~short, None] + 1 + np.arange(4)] = data[~short].astype("<u4").view(np.uint8).reshape(-1, 4)
-        _copy_runs(out, v0 + np.where(short, 2, 5), freqs.astype(">u4").tobytes(), 4 * at, data)
+        put_bytes_heads(out, v0, data)
+        _copy_runs(out, v0 + bytes_head_widths(data), freqs.astype(">u4").tobytes(), 4 * at, data)
     else:
         _put(out, v0, pickle.MARK)
         before = np.concatenate([[0], np.cumsum(item_bytes)])
@@ -183,9 +179,17 @@ def _put(out: np.ndarray, at: np.ndarray, data: bytes) -> None:
         out[at[:, None] + np.arange(len(data))] = np.frombuffer(data, dtype=np.uint8)
 
 
-def _put_ints(out: np.ndarray, at: np.ndarray, values: np.ndarray, width: np.ndarray) -> None:
-    """Each non-negative int at its place: BININT1, BININT2 or BININT (``width``, with the
-    opcode: 2, 3 or 5 bytes), then its bytes, little-endian."""
+def int_widths(values: np.ndarray) -> np.ndarray:
+    """The bytes each non-negative int takes pickled: BININT1, BININT2 or BININT with its
+    opcode (2, 3 or 5)."""
+    import numpy as np
+
+    return np.where(values < 1 << 8, 2, np.where(values < 1 << 16, 3, 5))
+
+
+def put_ints(out: np.ndarray, at: np.ndarray, values: np.ndarray, width: np.ndarray) -> None:
+    """Each non-negative int pickled at its place (``width``, from ``int_widths``): its
+    opcode, then its bytes, little-endian."""
     import numpy as np
 
     out[at] = np.array([0, 0, *pickle.BININT1, *pickle.BININT2, 0, *pickle.BININT], dtype=np.uint8)[width]
@@ -193,3 +197,22 @@ def _put_ints(out: np.ndarray, at: np.ndarray, values: np.ndarray, width: np.nda
     for byte in range(4):
         has = width > byte + 1
         out[at[has] + 1 + byte] = little[has, byte]
+
+
+def bytes_head_widths(sizes: np.ndarray) -> np.ndarray:
+    """The bytes the head of a pickled bytes value of each size takes: SHORT_BINBYTES and
+    a byte of length (2), else BINBYTES and four (5)."""
+    import numpy as np
+
+    return np.where(sizes < 256, 2, 5)
+
+
+def put_bytes_heads(out: np.ndarray, at: np.ndarray, sizes: np.ndarray) -> None:
+    """The head of a pickled bytes value of each size at its place (``bytes_head_widths``)."""
+    import numpy as np
+
+    short = sizes < 256
+    out[at[short]] = pickle.SHORT_BINBYTES[0]
+    out[at[short] + 1] = sizes[short]
+    out[at[~short]] = pickle.BINBYTES[0]
+    out[at[~short, None] + 1 + np.arange(4)] = sizes[~short].astype("<u4").view(np.uint8).reshape(-1, 4)

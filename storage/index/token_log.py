@@ -11,7 +11,6 @@ range of terms at a time: by term, then docnum, then position, as Whoosh stores 
 
 from __future__ import annotations
 
-import pickle
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from storage.index.analysis import MIN_PAIR, PAIR_JOIN, WordCache
+from storage.index.block_data import bytes_head_widths, int_widths, put_bytes_heads, put_ints
 
 if TYPE_CHECKING:
     import numpy as np
@@ -358,33 +358,25 @@ def _encode_positions(gaps: np.ndarray, sizes: np.ndarray) -> list[bytes]:
     if not len(sizes):
         return []
     values = gaps.astype(np.int64)
-    width = np.where(values < 1 << 8, 2, np.where(values < 1 << 16, 3, 5))  # opcode and bytes
-    opcode = np.array([0, 0, *pickle.BININT1, *pickle.BININT2, 0, *pickle.BININT], dtype=np.uint8)[width]
+    width = int_widths(values)
     counts = sizes.astype(np.int64)
     firsts = np.cumsum(counts) - counts  # each posting's first gap
     before = np.cumsum(width) - width  # the bytes of the gaps before each gap
     items = before[firsts + counts - 1] + width[firsts + counts - 1] - before[firsts]
     head, tail = np.frombuffer(_GAPS_HEAD, dtype=np.uint8), np.frombuffer(_GAPS_TAIL, dtype=np.uint8)
     encoded = 4 + len(head) + items + len(tail)  # Positions.encode's length
-    short = encoded < 256  # SHORT_BINBYTES and a byte of length, else BINBYTES and four
-    lengths = np.where(short, 2, 5) + encoded
+    lengths = bytes_head_widths(encoded) + encoded
     ends = np.cumsum(lengths)
     starts = ends - lengths
     out = np.zeros(int(ends[-1]), dtype=np.uint8)
-    out[starts] = np.where(short, pickle.SHORT_BINBYTES[0], pickle.BINBYTES[0])
-    out[starts[short] + 1] = encoded[short]
-    out[starts[~short, None] + 1 + np.arange(4)] = encoded[~short].astype("<u4").view(np.uint8).reshape(-1, 4)
+    put_bytes_heads(out, starts, encoded)
     at0 = ends - encoded  # where each encoding starts
     out[at0[:, None] + np.arange(4)] = counts.astype(">u4").view(np.uint8).reshape(-1, 4)
     out[at0[:, None] + 4 + np.arange(len(head))] = head
     out[ends[:, None] - len(tail) + np.arange(len(tail))] = tail
     # Each gap: its opcode, then its bytes (little-endian), after its posting's gaps before it.
     at = np.repeat(at0 + 4 + len(head) - before[firsts], counts) + before
-    out[at] = opcode
-    little = values.astype("<u4").view(np.uint8).reshape(-1, 4)
-    for byte in range(4):
-        has = width > byte + 1
-        out[at[has] + 1 + byte] = little[has, byte]
+    put_ints(out, at, values, width)
     data = out.tobytes()
     return [data[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
 
