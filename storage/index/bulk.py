@@ -108,8 +108,7 @@ class BulkSegmentWriter(SegmentWriter):
         self._words: dict[str, WordIds] = {}  # text and pair fields -> their chain's term ids
         self._chains: list[WordIds] = []  # one per distinct analyzer chain
         self._frequent: dict[str, dict[bytes, float]] = {}  # pair fields -> frequent terms
-        self._tokenizers: list[tuple[Any, Words]] = []  # each tokenizer's expression and words
-        self._numberings: list[Words] = []  # the same words
+        self._tokenizers: dict[Any, Words] = {}  # each tokenizer's expression -> its words
         self._numbered: dict[tuple[int, int], tuple[int, int]] = {}  # this record's, by (words, value)
         self._totals: dict[str, int] = {}  # text field -> its lengths added up
         self._mode: dict[str, str] = {}
@@ -151,11 +150,10 @@ class BulkSegmentWriter(SegmentWriter):
         cache = WordCache.for_analyzer(analyzer)
         if cache is None:
             return None
-        words = next((w for expression, w in self._tokenizers if expression == cache.expression), None)
+        words = self._tokenizers.get(cache.expression)
         if words is None:
             words = Words()
-            self._tokenizers.append((cache.expression, words))
-            self._numberings.append(words)
+            self._tokenizers[cache.expression] = words
         self._chains.append(WordIds(cache, words))
         return self._chains[-1]
 
@@ -173,7 +171,7 @@ class BulkSegmentWriter(SegmentWriter):
         """Whether the segment holds so many distinct words that it should be written
         (its words' lookup grows about 110 bytes a word). Asked after every record: no
         generator, at a third of the cost."""
-        return max(map(len, self._numberings), default=0) > MAX_WORDS
+        return max(map(len, self._tokenizers.values()), default=0) > MAX_WORDS
 
     def add_document(self, **fields: Any) -> None:
         docnum = self.docnum
@@ -295,7 +293,7 @@ class BulkSegmentWriter(SegmentWriter):
             self._words[name].analyse(log.numbers())
         for chain in self._chains:
             chain.forget_words()
-        for _expression, words in self._tokenizers:
+        for words in self._tokenizers.values():
             words.forget()
 
     def _flush_segment(self) -> None:
