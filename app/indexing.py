@@ -83,10 +83,8 @@ class Indexer:
             merge = self._merge
             if merge is None or not merge.done():
                 return False
-            self._merge = None
             failure = merge.failure()
-            merge.stop()
-            self.index.merged()
+            self._stop_merge()
         if failure:
             raise RuntimeError(failure)
         return True
