@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -19,11 +20,24 @@ from app import rebuild
 from app.index_records import RecordSource
 from app.rebuild import Progress
 from storage.index import SearchIndex
+from storage.index.folder import IndexBusy
 from storage.index.merge import ChildMerge
 from storage.models import Annotation, Document, IndexOutbox
-from storage.project_file import ProjectFile
+from storage.project_file import ProjectFile, outbox_position
 
 BATCH = 500
+LOCK_WAIT_S = 2.0  # for another process's index write; then the work waits in the outbox
+REBUILD_WAIT_S = 30.0
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Outbox rows taken for one index commit, and the records they make."""
+
+    seqs: list[int]
+    doc_ids: set[int]
+    ann_ids: set[int]
+    records: list[dict[str, Any]]
 
 
 class Indexer:
@@ -39,27 +53,38 @@ class Indexer:
         with self.project.session() as s:
             return s.scalar(select(func.count(IndexOutbox.seq))) or 0
 
-    def drain(self) -> int:
-        """Apply every pending outbox row; returns how many were applied."""
+    def drain(self, wait: float = LOCK_WAIT_S) -> int:
+        """Apply every pending outbox row; returns how many were applied. Waits at most
+        ``wait`` seconds for another process writing the index (then ``IndexBusy``)."""
         done = 0
-        with self._lock:
+        with self._lock, self.index.lock.held(wait):
             while True:
-                with self.project.session() as s:
-                    rows = s.execute(
-                        select(IndexOutbox.seq, IndexOutbox.kind, IndexOutbox.object_id)
-                        .order_by(IndexOutbox.seq)
-                        .limit(BATCH)
-                    ).all()
-                    if not rows:
-                        return done
-                    doc_ids = {r.object_id for r in rows if r.kind == "document"}
-                    ann_ids = {r.object_id for r in rows if r.kind == "annotation"}
-                    records = self._records(s, doc_ids, ann_ids)
-                self.index.apply(doc_ids, ann_ids, records)
-                last = rows[-1].seq
-                with self.project.transaction() as s:
-                    s.execute(delete(IndexOutbox).where(IndexOutbox.seq <= last))
-                done += len(rows)
+                batch = self.take()
+                if batch is None:
+                    return done
+                self.apply(batch)
+                done += len(batch.seqs)
+
+    def take(self) -> Batch | None:
+        """The oldest pending rows, as index records (None: nothing pending)."""
+        with self.project.session() as s:
+            rows = s.execute(
+                select(IndexOutbox.seq, IndexOutbox.kind, IndexOutbox.object_id)
+                .order_by(IndexOutbox.seq)
+                .limit(BATCH)
+            ).all()
+            if not rows:
+                return None
+            doc_ids = {r.object_id for r in rows if r.kind == "document"}
+            ann_ids = {r.object_id for r in rows if r.kind == "annotation"}
+            return Batch([r.seq for r in rows], doc_ids, ann_ids, self._records(s, doc_ids, ann_ids))
+
+    def apply(self, batch: Batch) -> None:
+        """Commit ``batch`` to the index, then delete exactly its rows from the outbox
+        (rows written meanwhile, whatever their number, stay for the next drain)."""
+        self.index.apply(batch.doc_ids, batch.ann_ids, batch.records, position=batch.seqs[-1])
+        with self.project.transaction() as s:
+            s.execute(delete(IndexOutbox).where(IndexOutbox.seq.in_(batch.seqs)))
 
     def _records(self, s: Session, doc_ids: set[int], ann_ids: set[int]) -> list[dict[str, Any]]:
         source = RecordSource(s)
@@ -100,31 +125,35 @@ class Indexer:
             self._merge = None
             self.index.merged()
 
-    def rebuild(self, progress: Progress | None = None, procs: int = rebuild.PROCS) -> int:
+    def rebuild(self, progress: Progress | None = None, procs: int = rebuild.PROCS,
+                wait: float = REBUILD_WAIT_S) -> int:
         """Rebuild the whole index from the project file; returns records written.
 
         ``procs`` > 1 builds large projects in that many worker processes.
         Cancelling (``progress`` returning False) leaves the index marked
         incomplete, so the next open rebuilds it again.
         """
-        with self._lock:
+        with self._lock, self.index.lock.held(wait):
             self._stop_merge()  # it reads the segments the rebuild deletes
             with self.project.session() as s:
                 frequent = rebuild.frequent_words(s)
             self.index.reset(frequent)
             with self.project.transaction() as s:
                 s.execute(delete(IndexOutbox))
+                position = outbox_position(s)  # the index holds every edit up to here
             try:
                 segments, written = rebuild.rebuild(self.project, self.index.whoosh, progress, procs)
             except rebuild.Cancelled:
                 return 0
             self.index.add_segments(segments)
-            self.index.finish_rebuild()
+            self.index.finish_rebuild(position)
             return written
 
 
 IDLE_MERGE_S = 3.0  # quiet time before merging segments
 MERGE_POLL_S = 0.25  # how often a running merge is looked at
+BUSY_WAIT_S = 0.5  # for another process's index write, before trying again later
+RETRY_S = 1.0  # before retrying a drain that could not finish
 
 
 class BackgroundIndexer(threading.Thread):
@@ -139,46 +168,69 @@ class BackgroundIndexer(threading.Thread):
         self._wake = threading.Event()
         self._idle = threading.Event()
         self._stopping = False
+        self._merge_failed = False
 
     def kick(self) -> None:
         self._idle.clear()
         self._wake.set()
 
     def run(self) -> None:
-        indexer = self.indexer
-        indexer.index.merge_inline = False
-        merge_failed = False  # don't retry a failed merge before the next write
+        self.indexer.index.merge_inline = False
+        self._merge_failed = False  # don't retry a failed merge before the next write
+        retry = False  # a drain that could not finish (index busy or failing): try again
         self._warm()
         while not self._stopping:
-            if indexer.merging:
-                wait: float | None = MERGE_POLL_S
-            else:
-                wait = IDLE_MERGE_S if not merge_failed and indexer.index.merge_due else None
-            woke = self._wake.wait(timeout=wait)
+            woke = self._wake.wait(timeout=RETRY_S if retry else self._timeout())
             if self._stopping:
                 break
-            if indexer.merging:
-                try:
-                    if indexer.merge_finished():
-                        self._warm()
-                except Exception as exc:  # reported; the segments stay as they were
-                    merge_failed = True
-                    self.on_error(exc)
-            elif not woke:
-                indexer.start_merge()
-            if not woke:
-                continue
-            merge_failed = False
-            self._wake.clear()
             try:
-                indexer.drain()
-            except Exception as exc:  # reported; the rows stay for the next try
+                self._look_after_merge(woke or retry)
+            except Exception as exc:  # reported; the segments stay as they were
+                self._merge_failed = True
                 self.on_error(exc)
+            if not (woke or retry):
+                continue
+            self._merge_failed = False
+            self._wake.clear()
+            retry = not self._drain()
             self._warm()
-            if not self._wake.is_set():
+            if not retry and not self._wake.is_set():
                 self._idle.set()
-        indexer.stop_merge()
+        try:
+            self.indexer.stop_merge()
+        except Exception as exc:
+            self.on_error(exc)
         self._idle.set()
+
+    def _timeout(self) -> float | None:
+        """How long to sleep before looking after merges (None: until the next edit)."""
+        if self.indexer.merging:
+            return MERGE_POLL_S
+        try:
+            due = not self._merge_failed and self.indexer.index.merge_due
+        except Exception as exc:  # the index read failed: reported; no merge until an edit
+            self.on_error(exc)
+            return None
+        return IDLE_MERGE_S if due else None
+
+    def _look_after_merge(self, woke: bool) -> None:
+        indexer = self.indexer
+        if indexer.merging:
+            if indexer.merge_finished():
+                self._warm()
+        elif not woke and not self._merge_failed:
+            indexer.start_merge()
+
+    def _drain(self) -> bool:
+        """Apply the outbox; False if it must be tried again (reported unless busy)."""
+        try:
+            self.indexer.drain(wait=BUSY_WAIT_S)
+            return True
+        except IndexBusy:  # another process is writing: its turn ends soon
+            return False
+        except Exception as exc:  # reported; the rows stay for the next try
+            self.on_error(exc)
+            return False
 
     def _warm(self) -> None:
         """Bring the index's in-memory term lists up to date (fuzzy and prefix searches)."""

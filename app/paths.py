@@ -7,6 +7,8 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir, user_data_dir
 
+from storage.index import folder
+
 APP = "dossier"
 
 
@@ -24,6 +26,10 @@ def project_from_env(explicit: str | os.PathLike[str] | None) -> Path:
     return Path(env).expanduser() if env else default_project()
 
 
+def cache_root() -> Path:
+    return Path(os.environ.get("DOSSIER_CACHE_DIR") or user_cache_dir(APP, appauthor=False))
+
+
 def index_folder(project_uuid: str) -> Path:
-    root = Path(os.environ.get("DOSSIER_CACHE_DIR") or user_cache_dir(APP, appauthor=False))
-    return root / "index" / project_uuid
+    """The project's index folder in the cache; raises if the uuid is not a canonical UUID."""
+    return folder.index_folder(cache_root(), project_uuid)

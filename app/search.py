@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy import select, text
 
@@ -10,38 +12,82 @@ from app import rebuild
 from app.core import LibraryCore
 from app.domain import Changes
 from app.errors import KnownError
-from app.indexing import BackgroundIndexer, Indexer
+from app.indexing import LOCK_WAIT_S, BackgroundIndexer, Indexer
 from app.paths import index_folder
 from storage.index import IndexHit, SearchIndex, SearchOutcome
 from storage.index.query import MAX_EXPANSION
+from storage.index.search_index import IndexDamaged, Owner, recorded_path
 from storage.models import Annotation, Document
+from storage.project_file import outbox_position, peek_identity
 
 TYPING_EXPANSIONS = 8  # completions of a half-typed word: the most frequent few are enough
 TYPING_BUDGET_S = 0.04  # a keystroke's search stops here and shows the best found so far
+OPEN_REBUILD_WAIT_S = 30.0  # for another process writing the index before rebuilding it
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 class SearchOps(LibraryCore):
-    _index: SearchIndex
-    _indexer: Indexer
+    _index: SearchIndex | None = None
+    _indexer: Indexer | None = None
     _background: BackgroundIndexer | None = None
     index_message: str | None = None
+    index_problem: str | None = None  # why search is unavailable (a full disk, say)
     index_errors: list[str]
+    notes: list[str]  # what a command should tell its user after it ran (indexing deferred)
+    index_lock_wait: float = LOCK_WAIT_S  # for another process writing the index, after an edit
 
     def _open_index(self, background: bool) -> None:
         self.index_errors = []
-        self._index = SearchIndex(index_folder(self.uuid))
-        self._indexer = Indexer(self._project, self._index)
-        if self._index.needs_rebuild:
-            reason = self._index.repair_reason
-            if self._indexer.rebuild():  # a new, empty project needs no announcement
-                self.index_message = reason
+        self.notes = []
+        self.index_problem = None
+        try:
+            self._index = self._identified_index()
+            self._indexer = Indexer(self._project, self._index)
+            if self._index.needs_rebuild:
+                reason = self._index.repair_reason
+                # A new, empty project needs no announcement.
+                if self._indexer.rebuild(wait=OPEN_REBUILD_WAIT_S):
+                    self.index_message = self.index_message or reason
+        except (KnownError, OSError) as exc:
+            self._unavailable(exc)
+            return
         pending = self._indexer.pending()
-        if pending:
-            self.index_message = f"search index caught up with {pending} pending change(s)"
-            self._indexer.drain()
+        if pending and self._drain_now():
+            caught_up = f"search index caught up with {pending} pending change(s)"
+            self.index_message = self.index_message or caught_up
         if background:
             self._background = BackgroundIndexer(self._indexer, self._on_index_error)
             self._background.start()
+
+    def _identified_index(self) -> SearchIndex:
+        """The project's index, checked to be its own. A copy of a project whose original
+        is still where the index last saw it gets an identity, and an index, of its own."""
+        project = self._project
+        here = project.path.resolve()
+        recorded = recorded_path(index_folder(project.uuid))
+        if recorded is not None and Path(recorded) != here and not _same_file(Path(recorded), here) \
+                and peek_identity(Path(recorded)) == (project.uuid, project.instance):
+            project.reidentify()
+            self.index_message = f"this project is a copy of {recorded}; it gets a search index of its own"
+        with self._read() as s:
+            position = outbox_position(s)
+        owner = Owner(project.uuid, project.instance, str(here), position)
+        return SearchIndex(index_folder(project.uuid), owner)
+
+    def _unavailable(self, exc: BaseException) -> None:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+        self.index_problem = f"{why}{where}"
+        if self._index is not None:
+            self._index.close()
+        self._index = self._indexer = None
+        self.index_message = f"search is unavailable: {self.index_problem}"
 
     def _on_index_error(self, exc: BaseException) -> None:
         message = f"search index update failed: {exc}"
@@ -52,13 +98,27 @@ class SearchOps(LibraryCore):
         if self._background is not None:
             self._background.kick()
         elif not self._deferred:
-            self._indexer.drain()
+            self._drain_now()
+
+    def _drain_now(self) -> bool:
+        """Bring the index up to date here and now; if it cannot be written, say so in
+        ``notes`` (the outbox keeps the work for next time). Whether it is up to date."""
+        if self._indexer is None:
+            return False
+        try:
+            self._indexer.drain(wait=self.index_lock_wait)
+            return True
+        except (KnownError, OSError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            note = f"search indexing deferred ({why}); the change is saved and is indexed next time"
+            if note not in self.notes:
+                self.notes.append(note)
+            return False
 
     def wait_for_index(self, timeout: float = 10.0) -> bool:
         """Block until the background writer has applied every commit (tests, benchmarks)."""
         if self._background is None:
-            self._indexer.drain()
-            return True
+            return self._drain_now()
         self._background.kick()
         return self._background.wait_idle(timeout)
 
@@ -78,6 +138,8 @@ class SearchOps(LibraryCore):
         """
         if kind not in (None, "passage", "annotation"):
             raise KnownError(f"unknown kind {kind!r}: use passage or annotation")
+        if self._index is None:
+            raise KnownError(f"search is unavailable: {self.index_problem}")
         return self._index.search(
             query, limit=limit, kind=kind, snippets=snippets,
             expansions=TYPING_EXPANSIONS if typing else MAX_EXPANSION,
@@ -98,6 +160,10 @@ class SearchOps(LibraryCore):
     def reindex(self, progress: Callable[[int, int], bool | None] | None = None,
                 procs: int = rebuild.PROCS) -> int:
         """Rebuild the index; large projects are built in ``procs`` worker processes."""
+        if self._indexer is None:  # unavailable when opened: try again from the start
+            self._open_index(background=False)
+        if self._indexer is None:
+            raise KnownError(f"search is unavailable: {self.index_problem}")
         written = self._indexer.rebuild(progress, procs=procs)
         self.index_message = None
         if self._background is not None:
@@ -123,10 +189,17 @@ class SearchOps(LibraryCore):
                     problems.append(f"annotation {a.id}: quote does not match the text at {a.start}:{a.end}")
             ann_ids = {f"a:{i}" for i in s.scalars(select(Annotation.id))}
             doc_ids = set(texts)
+        if self._index is None or self._indexer is None:
+            problems.append(f"search index unavailable: {self.index_problem}")
+            return problems
         pending = self._indexer.pending()
         if pending:
             problems.append(f"search index: {pending} change(s) not yet applied")
-        keys = set(self._index.keys())
+        try:
+            keys = set(self._index.verify())
+        except IndexDamaged as exc:
+            problems.append(str(exc))
+            return problems
         indexed_anns = {k for k in keys if k.startswith("a:")}
         indexed_docs = {int(k.split(":")[1]) for k in keys if k.startswith("p:")}
         if missing := ann_ids - indexed_anns:
@@ -139,8 +212,16 @@ class SearchOps(LibraryCore):
             problems.append(f"search index: {len(extra_docs)} deleted document(s) still indexed")
         return problems
 
+    def repair(self, progress: Callable[[int, int], bool | None] | None = None) -> list[str]:
+        """``check``, then rebuild the index if it has any problem; what was found."""
+        problems = self.check()
+        if any(p.startswith("search index") for p in problems):
+            self.reindex(progress)
+        return problems
+
     def _close_index(self) -> None:
         if self._background is not None:
             self._background.stop()
             self._background = None
-        self._index.close()
+        if self._index is not None:
+            self._index.close()

@@ -122,9 +122,10 @@ class TagOps(LibraryCore):
                 raise InvalidInput("cannot merge a tag into itself")
             if dst.id in tag_paths.descendant_ids(s, src.id):
                 raise InvalidInput(f"cannot merge {source!r} into its own child {into!r}")
-            touched = _annotations_under(s, tag_paths.descendant_ids(s, src.id))
+            moved = tag_paths.descendant_ids(s, src.id)
+            self._queue_index(s, "annotation", _annotations_under(s, moved))
+            self._queue_index(s, "document", _documents_under(s, moved))
             self._merge(s, src, dst)
-            self._queue_index(s, "annotation", touched)
             dst_id = dst.id
         self._changed(Changes(tags=True, annotations=True))
         return next(t for t in self.tags() if t.id == dst_id)
@@ -171,11 +172,7 @@ class TagOps(LibraryCore):
         """Put the tag tree and links back exactly as captured (for undo)."""
         with self._tx() as s:
             current = _state(s)
-            changed_anns = {a for a, _ in current.annotation_links ^ state.annotation_links}
-            changed_docs = {d for d, _ in current.document_links ^ state.document_links}
-            tag_ids = {int(str(t["id"])) for t in state.tags} | {int(str(t["id"])) for t in current.tags}
-            renamed = {int(str(t["id"])) for t in current.tags if t not in state.tags}
-            changed_anns |= _annotations_under(s, renamed & tag_ids)
+            paths_before = tag_paths.all_paths(s)
             s.execute(delete(AnnotationTag))
             s.execute(delete(DocumentTag))
             s.execute(update(Tag).values(parent_id=None))
@@ -196,6 +193,17 @@ class TagOps(LibraryCore):
                     insert(DocumentTag),
                     [{"document_id": d, "tag_id": t} for d, t in state.document_links],
                 )
+            # Re-index what gained or lost a tag, and what carries a tag whose path changed
+            # (a renamed or moved parent changes its children's paths too).
+            paths_after = tag_paths.all_paths(s)
+            moved = {t for t in paths_before.keys() | paths_after.keys()
+                     if paths_before.get(t) != paths_after.get(t)}
+            ann_links = current.annotation_links | state.annotation_links
+            doc_links = current.document_links | state.document_links
+            changed_anns = {a for a, _ in current.annotation_links ^ state.annotation_links}
+            changed_anns |= {a for a, t in ann_links if t in moved}
+            changed_docs = {d for d, _ in current.document_links ^ state.document_links}
+            changed_docs |= {d for d, t in doc_links if t in moved}
             s.add_all(IndexOutbox(kind="annotation", object_id=a) for a in changed_anns)
             s.add_all(IndexOutbox(kind="document", object_id=d) for d in changed_docs)
         self._changed(Changes(tags=True, annotations=True))

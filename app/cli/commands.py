@@ -215,6 +215,15 @@ def cmd_reindex(lib: Library, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_check(lib: Library, args: argparse.Namespace, out: Output) -> int:
+    if args.repair:
+        found = lib.repair()
+        problems = lib.check()
+        repaired = [p for p in found if p not in problems]
+        for p in repaired:
+            message(f"repaired: {p}")
+        out.raw({"ok": not problems, "problems": problems, "repaired": repaired},
+                "\n".join(problems) if problems else "ok: project file and search index agree")
+        return 1 if problems else 0
     problems = lib.check()
     out.raw({"ok": not problems, "problems": problems},
             "\n".join(problems) if problems else "ok: project file and search index agree")

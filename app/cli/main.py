@@ -36,7 +36,10 @@ def run(argv: Sequence[str] | None = None, gui: GuiLauncher | None = None) -> in
     try:
         if lib.index_message:
             message(f"note: {lib.index_message}")
-        return COMMANDS[args.command](lib, args, out)
+        status = COMMANDS[args.command](lib, args, out)
+        for note in lib.notes:
+            message(f"note: {note}")
+        return status
     except KnownError as exc:
         message(f"error: {exc}")
         return 1

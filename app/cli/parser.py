@@ -110,7 +110,9 @@ def build() -> Parser:
     b.add_argument("--template", metavar="FILE.docx")
 
     sub.add_parser("reindex", help="rebuild the search index from the project")
-    sub.add_parser("check", help="verify the project file and index; exit 1 on a problem")
+    c = sub.add_parser("check", help="verify the project file and index; exit 1 on a problem")
+    c.add_argument("--repair", action="store_true",
+                   help="rebuild the search index if it has a problem (then exit 0 if all is well)")
     return p
 
 

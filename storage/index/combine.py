@@ -18,7 +18,6 @@ from __future__ import annotations
 import heapq
 import mmap
 import os
-import shutil
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from whoosh.util.numeric import byte_to_length
 
 from storage.index.block_data import BlockValues, counts_bytes, value_item
 from storage.index.bulk import BulkSegmentWriter
+from storage.index.folder import IndexLock, empty
 from storage.index.term_union import posting_blocks
 from storage.index.term_writer import ENTRY, TERM_INFO, TermWriter
 
@@ -287,6 +287,7 @@ def _read_postings(source: _Source, info: bytes, batch: _Batch) -> None:
 
 
 SCRATCH = "combining"  # the index folder's subfolder the combined segment is written in
+SWAP_WAIT_S = 30.0  # for the window's or a command's index write to end
 LOCK = "COMBINE_LOCK"  # held while combining (not a name Whoosh's clean-up deletes: not MAIN_*)
 
 
@@ -309,7 +310,7 @@ def combine_all(folder: Path) -> bool:
         if len(segments) < 2:
             return False
         scratch = folder / SCRATCH
-        shutil.rmtree(scratch, ignore_errors=True)
+        _clear(scratch)
         scratch.mkdir()
         target = windex.create_in(str(scratch), ix.schema)
         try:
@@ -317,10 +318,18 @@ def combine_all(folder: Path) -> bool:
             return _replace(ix, combined, sources, scratch)
         finally:
             target.close()
-            shutil.rmtree(scratch, ignore_errors=True)
+            _clear(scratch)
     finally:
         lock.release()
         ix.close()
+
+
+def _clear(scratch: Path) -> None:
+    """Empty and remove the scratch folder, file by file of the names written there."""
+    if scratch.is_symlink() or (scratch.exists() and not scratch.is_dir()):
+        scratch.unlink()
+    elif scratch.is_dir() and not empty(scratch, temporary=True):
+        scratch.rmdir()
 
 
 def _combine(target: windex.Index, storage: Any,
@@ -343,6 +352,11 @@ def _replace(ix: windex.Index, combined: Segment, sources: list[_Source], scratc
     """Make ``combined`` (its file in ``scratch``) live in place of its sources, with the
     deletions made in them since it was written; False (nothing changed) if a source is
     gone meanwhile."""
+    with IndexLock(Path(ix.storage.folder)).held(SWAP_WAIT_S):
+        return _swap(ix, combined, sources, scratch)
+
+
+def _swap(ix: windex.Index, combined: Segment, sources: list[_Source], scratch: Path) -> bool:
     writer = ix.writer(timeout=30)
     try:
         current = {s.segment_id(): s for s in writer.segments}

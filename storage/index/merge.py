@@ -6,7 +6,8 @@ are merged by Whoosh, whose file lock keeps the merge from colliding with the
 window's writer, which waits for it; large ones are combined into one
 (``storage.index.combine``), taking the lock only to swap them.
 
-usage: python -m storage.index.merge [--combine] INDEX_FOLDER
+The child is started with ``python -I`` and our own package folder first on its
+path, so a ``storage/index/merge.py`` in the current folder is never what runs.
 """
 
 from __future__ import annotations
@@ -21,17 +22,40 @@ from whoosh.writing import MERGE_SMALL
 
 from storage.index import whoosh_fixes  # noqa: F401  (the process reads as the app does)
 from storage.index.combine import combine_all
+from storage.index.folder import IndexBusy, IndexLock
 
 STOP_TIMEOUT_S = 10
+PACKAGES = Path(__file__).resolve().parents[2]  # the folder holding storage/
+CHILD = ("import sys; sys.path.insert(0, sys.argv[1]); "
+         "from storage.index.merge import main; main(sys.argv[2:])")
 
 
 def merge_small(folder: Path) -> None:
-    ix = windex.open_dir(str(folder))
+    """Merge small segments, if no other process is writing the index (else next time)."""
     try:
-        writer = ix.writer(timeout=30)
-        writer.commit(mergetype=MERGE_SMALL)
-    finally:
-        ix.close()
+        with IndexLock(folder).held(0):
+            ix = windex.open_dir(str(folder))
+            try:
+                writer = ix.writer(timeout=30)
+                writer.commit(mergetype=MERGE_SMALL)
+            finally:
+                ix.close()
+    except IndexBusy:
+        return
+
+
+def child_command(folder: Path, combine: bool) -> list[str]:
+    """The merge child's command line: isolated (``-I``: no current folder, no
+    PYTHONPATH), with this installation's packages first."""
+    return [sys.executable, "-I", "-c", CHILD, str(PACKAGES), *(["--combine"] if combine else []),
+            str(folder)]
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["--combine"]:
+        combine_all(Path(argv[1]))
+    else:
+        merge_small(Path(argv[0]))
 
 
 class ChildMerge:
@@ -40,8 +64,8 @@ class ChildMerge:
     def __init__(self, folder: Path, combine: bool) -> None:
         # A file, not a pipe, which would block the child once full; closed by stop().
         self._log = tempfile.TemporaryFile("w+")  # noqa: SIM115
-        args = [sys.executable, "-m", "storage.index.merge", *(["--combine"] if combine else []), str(folder)]
-        self._process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self._log, text=True)
+        self._process = subprocess.Popen(child_command(folder, combine), stdout=subprocess.DEVNULL,
+                                         stderr=self._log, text=True)
 
     def done(self) -> bool:
         return self._process.poll() is not None
@@ -64,10 +88,3 @@ class ChildMerge:
                 self._process.kill()
                 self._process.wait()
         self._log.close()
-
-
-if __name__ == "__main__":
-    if sys.argv[1:2] == ["--combine"]:
-        combine_all(Path(sys.argv[2]))
-    else:
-        merge_small(Path(sys.argv[1]))

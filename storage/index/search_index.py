@@ -7,8 +7,9 @@ project file). A marker file records whether the last full build finished.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import shutil
+import logging
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -22,7 +23,9 @@ from whoosh.codec.base import Segment
 from whoosh.collectors import TimeLimit, TimeLimitCollector, TopCollector
 from whoosh.searching import Searcher
 
+from storage.errors import KnownError
 from storage.index.bulk import build_segments, commit_segments
+from storage.index.folder import IndexLock, empty, prepare, set_aside
 from storage.index.merge import ChildMerge
 from storage.index.phrase import adjacent_phrases
 from storage.index.query import MAX_EXPANSION, Parser, bound_expansions, shorter_prefixes, typed_stems
@@ -31,7 +34,10 @@ from storage.index.snippets import locate
 from storage.index.term_union import FILTER_CACHE, top_hits, warm_filter
 from storage.index.vocabulary import Vocabulary
 
+log = logging.getLogger(__name__)
+
 STATE_FILE = "dossier-index.json"
+OPEN_WAIT_S = 30.0  # for another process's rebuild to end before starting afresh
 MERGE_AFTER = 12  # segments
 # Documents from which a segment is large (a rebuild's or a big import's): two such are
 # combined into one segment when idle, which took two-word searches on the benchmark
@@ -42,6 +48,21 @@ BULK_MIN = 200  # records in one batch from which the bulk writer is faster
 # lowest top score (Whoosh: 10). Each attempt walks the whole tree; with a 4-letter prefix
 # or a fuzzy term's expansions that cost more than it saved (prefix p95 223 -> 140 ms).
 REPLACE_EVERY = 40
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who an index belongs to: a project (uuid), one file's line of it (instance), where
+    that file is, and how far its outbox has gone (an index beyond it is stale)."""
+
+    project: str
+    instance: str
+    path: str
+    position: int
+
+
+class IndexDamaged(KnownError):
+    """Reading the index failed: it is rebuilt on the next open or ``check --repair``."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +129,21 @@ def _probe(ix: windex.Index) -> None:
             compound.close()
 
 
+def read_state(folder: Path) -> dict[str, Any]:
+    """The index's state record: {} if there is none (or it is not ours to read)."""
+    try:
+        data = json.loads((folder / STATE_FILE).read_text())
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def recorded_path(folder: Path) -> str | None:
+    """The project file the index in ``folder`` was last written for."""
+    value = read_state(folder).get("path")
+    return value if isinstance(value, str) else None
+
+
 def _combine_due(segments: list[Segment]) -> bool:
     return sum(s.doc_count_all() >= COMBINE_MIN for s in segments) >= 2
 
@@ -139,8 +175,13 @@ class _Readers:
 
 
 class SearchIndex:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, owner: Owner | None = None) -> None:
+        """``owner``: the project the index must belong to (None: not checked, for tests
+        of the index alone)."""
         self.folder = folder
+        self.owner = owner
+        self.lock = IndexLock(folder)
+        self.position = 0  # the last outbox entry the index holds
         self.repair_reason: str | None = None  # why the index was started afresh
         self._lock = threading.RLock()
         self._ix = self._open()
@@ -154,43 +195,78 @@ class SearchIndex:
 
     # -- opening and state -------------------------------------------------
     def _open(self) -> windex.Index:
+        """Open the index if it is this project's and whole; else start it afresh (set
+        aside if it is not ours) and say why in ``repair_reason``."""
         state = self._state()
-        if not self.folder.exists() or not any(self.folder.glob("_MAIN_*.toc")):
+        owner = self.owner
+        if not self.folder.is_dir():
+            if self.folder.exists() or self.folder.is_symlink():
+                set_aside(self.folder)
             self.repair_reason = "search index missing; rebuilding it"
+        elif not state:
+            if any(self.folder.iterdir()):
+                self._set_aside("search index not made by this Dossier; set aside, rebuilding it")
+            else:
+                self.repair_reason = "search index missing; rebuilding it"
+        elif "project" not in state:
+            self.repair_reason = "search index from another version; rebuilding it"
+        elif owner is not None and (state.get("project"), state.get("instance")) != (
+                owner.project, owner.instance):
+            self._set_aside("search index belongs to another project or copy; set aside, rebuilding it")
         elif state.get("schema") != SCHEMA_VERSION:
             self.repair_reason = "search index from another version; rebuilding it"
         elif state.get("complete") is not True:
             self.repair_reason = "search index build was interrupted; rebuilding it"
+        elif owner is not None and int(state.get("position") or 0) > owner.position:
+            self.repair_reason = ("search index is ahead of the project file (restored from a backup, "
+                                  "or its last changes lost); rebuilding it")
         else:
             try:
                 ix = windex.open_dir(str(self.folder))
                 _probe(ix)
+                self.position = int(state.get("position") or 0)
                 return ix
             except Exception as exc:  # any damage: rebuild from the project file
                 self.repair_reason = f"search index damaged ({type(exc).__name__}); rebuilding it"
         return self._create()
 
+    def _set_aside(self, reason: str) -> None:
+        with self.lock.held(OPEN_WAIT_S):
+            set_aside(self.folder)
+        self.repair_reason = reason
+
     def _create(self, frequent: Frequent | None = None) -> windex.Index:
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self._write_state(complete=False)
-        return windex.create_in(str(self.folder), build_schema(frequent))
+        with self.lock.held(OPEN_WAIT_S):
+            prepare(self.folder)
+            if empty(self.folder):  # something that is not ours: keep it, elsewhere
+                set_aside(self.folder)
+                prepare(self.folder)
+            self.position = 0
+            self._write_state(complete=False)
+            return windex.create_in(str(self.folder), build_schema(frequent))
 
     def _state(self) -> dict[str, Any]:
-        try:
-            data = json.loads((self.folder / STATE_FILE).read_text())
-            return data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            return {}
+        return read_state(self.folder)
 
     def _write_state(self, complete: bool) -> None:
+        owner = self.owner
+        state: dict[str, Any] = {"schema": SCHEMA_VERSION, "complete": complete, "position": self.position}
+        if owner is not None:
+            state.update(project=owner.project, instance=owner.instance, path=owner.path)
+        else:
+            state.update(project=None, instance=None, path=None)
         tmp = self.folder / (STATE_FILE + ".tmp")
-        tmp.write_text(json.dumps({"schema": SCHEMA_VERSION, "complete": complete}))
+        tmp.write_text(json.dumps(state))
         tmp.replace(self.folder / STATE_FILE)
 
     @property
     def needs_rebuild(self) -> bool:
         return self.repair_reason is not None
+
+    def mark_damaged(self) -> None:
+        """Have the next open rebuild the index."""
+        with contextlib.suppress(OSError):
+            self._write_state(complete=False)
 
     # -- writing -------------------------------------------------------------
     def reset(self, frequent: Frequent | None = None) -> None:
@@ -203,7 +279,9 @@ class SearchIndex:
             self._vocabulary = Vocabulary()
             self._parser = Parser(self._ix.schema)
 
-    def finish_rebuild(self) -> None:
+    def finish_rebuild(self, position: int = 0) -> None:
+        """Mark the rebuilt index whole, holding the outbox up to ``position``."""
+        self.position = position
         self._write_state(complete=True)
         self.repair_reason = None
 
@@ -212,8 +290,10 @@ class SearchIndex:
         delete_docs: Iterable[int] = (),
         delete_annotations: Iterable[int] = (),
         add: Iterable[dict[str, Any]] = (),
+        position: int | None = None,
     ) -> None:
-        """One index commit: deletions, then additions (``merge=False`` keeps it ~ms).
+        """One index commit: deletions, then additions (``merge=False`` keeps it ~ms);
+        ``position``: the last outbox entry the commit brings in. Call with ``lock`` held.
 
         A large batch (an import, a catch-up after a crash) is written by the bulk
         writer first, then joins the deletions in the same commit.
@@ -238,6 +318,9 @@ class SearchIndex:
         # to an idle-time merge in another process).
         commit_segments(self._ix, segments, writer,
                         merge=self.merge_inline and self.segment_count() >= MERGE_AFTER)
+        if position is not None and position > self.position:
+            self.position = position
+            self._write_state(complete=True)
         with self._lock:
             self._stale = True  # the next search reopens, keeping unchanged segments' readers
 
@@ -347,6 +430,25 @@ class SearchIndex:
         time_limit: float | None = None,
     ) -> SearchOutcome:
         """Ranked hits; ``time_limit`` (seconds) bounds the collecting."""
+        with self._damage_reported():
+            return self._search(text, limit, kind, snippets, expansions=expansions, time_limit=time_limit)
+
+    @contextlib.contextmanager
+    def _damage_reported(self) -> Iterator[None]:
+        """A failure reading the index (a damaged file) as ``IndexDamaged``, the index
+        marked for a rebuild on the next open."""
+        try:
+            yield
+        except KnownError:
+            raise
+        except Exception as exc:
+            log.debug("reading the search index failed", exc_info=True)
+            self.mark_damaged()
+            raise IndexDamaged(f"search index damaged ({type(exc).__name__}: {exc}); it is rebuilt "
+                               "when the project is next opened, or by `dossier check --repair`") from exc
+
+    def _search(self, text: str, limit: int, kind: str | None, snippets: bool, *, expansions: int,
+                time_limit: float | None) -> SearchOutcome:
         with self._lock:
             searcher = self._searcher_now()
             parsed, literal = self._parser.parse(text)
@@ -432,11 +534,19 @@ class SearchIndex:
             color=fields.get("color"),
         )
 
-    def keys(self) -> Iterator[str]:
-        with self._lock:
+    def keys(self) -> list[str]:
+        """Every record's key, reading every stored record."""
+        with self._damage_reported(), self._lock:
             searcher = self._searcher_now()
-            for fields in searcher.reader().all_stored_fields():
-                yield fields["key"]
+            return [fields["key"] for fields in searcher.reader().all_stored_fields()]
+
+    def verify(self) -> list[str]:
+        """``keys``, after reading every term of every segment (``check``): damage in
+        either raises ``IndexDamaged``."""
+        with self._damage_reported(), self._lock:
+            for _term in self._searcher_now().reader().all_terms():
+                pass
+        return self.keys()
 
     def doc_count(self) -> int:
         with self._lock:
