@@ -18,11 +18,18 @@ from storage.index import IndexHit, SearchIndex, SearchOutcome
 from storage.index.query import MAX_EXPANSION
 from storage.index.search_index import IndexDamaged, Owner, recorded_path
 from storage.models import Annotation, Document
-from storage.project_file import outbox_position, peek_identity
+from storage.project_file import ProjectFile, outbox_position, peek_identity
 
 TYPING_EXPANSIONS = 8  # completions of a half-typed word: the most frequent few are enough
 TYPING_BUDGET_S = 0.04  # a keystroke's search stops here and shows the best found so far
 OPEN_REBUILD_WAIT_S = 30.0  # for another process writing the index before rebuilding it
+
+
+def owner_of(project: ProjectFile) -> Owner:
+    """What the project's index must carry to be used: the project as it is now."""
+    with project.session() as s:
+        position = outbox_position(s)
+    return Owner(project.uuid, project.instance, str(project.path.resolve()), position)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -75,10 +82,7 @@ class SearchOps(LibraryCore):
                 and peek_identity(Path(recorded)) == (project.uuid, project.instance):
             project.reidentify()
             self.index_message = f"this project is a copy of {recorded}; it gets a search index of its own"
-        with self._read() as s:
-            position = outbox_position(s)
-        owner = Owner(project.uuid, project.instance, str(here), position)
-        return SearchIndex(index_folder(project.uuid), owner)
+        return SearchIndex(index_folder(project.uuid), owner_of(project))
 
     def _unavailable(self, exc: BaseException) -> None:
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)

@@ -237,9 +237,9 @@ def main() -> None:
     # Bulk indexing, in a child process each so peak memory is the rebuild's own (the child,
     # plus its workers). The child times the rebuild alone, without its start-up.
     code = ("import sys, time; from pathlib import Path; from app.indexing import Indexer; "
-            "from app.paths import index_folder; from storage.index import SearchIndex; "
+            "from app.paths import index_folder; from app.search import owner_of; from storage.index import SearchIndex; "
             "from storage.project_file import ProjectFile; "
-            f"p = ProjectFile.open(Path({str(project)!r}), create=False); ix = SearchIndex(index_folder(p.uuid)); "
+            f"p = ProjectFile.open(Path({str(project)!r}), create=False); ix = SearchIndex(index_folder(p.uuid), owner_of(p)); "
             "import resource; cpu = lambda: sum(getattr(resource.getrusage(who), f) "
             "for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) for f in ('ru_utime', 'ru_stime')); "
             "c = cpu(); t = time.perf_counter(); Indexer(p, ix).rebuild(procs={procs}); "
