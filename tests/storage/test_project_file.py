@@ -15,6 +15,24 @@ from storage.models import Base
 from storage.project_file import ProjectFile, alembic_config, head_revision
 
 
+def _make_0001(path: Path) -> None:
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as con:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = con
+        command.upgrade(cfg, "0001")
+    engine.dispose()
+    con = sqlite3.connect(path)
+    con.executescript(
+        """
+        INSERT INTO project_info VALUES ('uuid', '11111111-2222-3333-4444-555555555555');
+        INSERT INTO tags (id, name, parent_id, color, description) VALUES (1, 'Drugs', NULL, 'red', '');
+        """
+    )
+    con.commit()
+    con.close()
+
+
 def test_new_project_gets_schema_uuid_and_wal(project_path: Path) -> None:
     project = ProjectFile.open(project_path)
     try:
@@ -88,21 +106,14 @@ def test_models_match_the_migrated_schema(project_path: Path) -> None:
 def test_migration_from_first_revision_keeps_rows(tmp_path: Path) -> None:
     """A file made at revision 0001 with data opens with today's code, backed up first."""
     path = tmp_path / "old.dossier"
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as con:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = con
-        command.upgrade(cfg, "0001")
-    engine.dispose()
+    _make_0001(path)
     con = sqlite3.connect(path)
     con.executescript(
         """
-        INSERT INTO project_info VALUES ('uuid', '11111111-2222-3333-4444-555555555555');
         INSERT INTO documents (id, uuid, title, format, imported_at, sha256, original, text,
                                structure, char_count)
         VALUES (1, 'd1', 'Old report', 'txt', '2024-01-01 00:00:00', 'abc', x'00',
                 'Old text about Mérida', '[["paragraph", 0, 21, 0]]', 21);
-        INSERT INTO tags (id, name, parent_id, color, description) VALUES (1, 'Drugs', NULL, 'red', '');
         INSERT INTO annotations (id, uuid, document_id, start, "end", quote, prefix, suffix,
                                  color, note, created_at, updated_at)
         VALUES (1, 'a1', 1, 15, 21, 'Mérida', 'Old text about ', '', NULL, 'kept',
@@ -156,24 +167,6 @@ def _killed_at(path: Path, statement: int) -> int:
     done = subprocess.run([sys.executable, "-c", KILL_AFTER_STATEMENT, str(path), str(statement)],
                           cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
     return done.returncode
-
-
-def _make_0001(path: Path) -> None:
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as con:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = con
-        command.upgrade(cfg, "0001")
-    engine.dispose()
-    con = sqlite3.connect(path)
-    con.executescript(
-        """
-        INSERT INTO project_info VALUES ('uuid', '11111111-2222-3333-4444-555555555555');
-        INSERT INTO tags (id, name, parent_id, color, description) VALUES (1, 'Drugs', NULL, 'red', '');
-        """
-    )
-    con.commit()
-    con.close()
 
 
 @pytest.mark.parametrize("statement", [1, 2, 5, 9, 14])
