@@ -14,6 +14,9 @@ from app.annotations import now, to_info
 from app.core import LibraryCore
 from app.domain import BriefingInfo, Changes, ItemInfo, SectionInfo
 from app.errors import InvalidInput, NotFoundError
+from exporters.citation_style import DEFAULT_STYLE, check_style
+from exporters.labels import LANGUAGES
+from exporters.quotation import check_trim
 from storage.models import Annotation, Briefing, BriefingItem, BriefingSection, Document
 
 HEADER_FIELDS = {
@@ -24,7 +27,11 @@ HEADER_FIELDS = {
     "date": "memo_date",
     "classification": "classification",
     "summary": "summary",
+    "style": "style",
+    "language": "language",
+    "portion_marking": "portion_marking",
 }
+HEADER_DEFAULTS = {"style": DEFAULT_STYLE, "language": "en"}
 DEFAULT_SECTION = "Excerpts"
 
 
@@ -72,6 +79,7 @@ class BriefingOps(LibraryCore):
                         i.id,
                         to_info(i.annotation, paths, titles.get(i.annotation.document_id, "")),
                         i.commentary,
+                        i.quote,
                     )
                     for i in sorted(sec.items, key=lambda i: (i.position, i.id))
                 )
@@ -93,7 +101,7 @@ class BriefingOps(LibraryCore):
             )
             for column in HEADER_FIELDS.values():
                 if getattr(b, column) is None:
-                    setattr(b, column, "")
+                    setattr(b, column, HEADER_DEFAULTS.get(column, ""))
             s.add(b)
             s.flush()
             new_id = b.id
@@ -190,6 +198,38 @@ class BriefingOps(LibraryCore):
             item.commentary = commentary
         self._changed(Changes(briefings=True))
 
+    def trim_item(self, item_id: int, quote: str | None) -> ItemInfo:
+        """Shorten an item's quote ("…" where words are left out, "[…]" around the analyst's
+        own words); None puts the whole highlight back. Refused if the fragments outside
+        brackets are not the highlight's words, in order."""
+        with self._tx() as s:
+            item = s.get(BriefingItem, item_id)
+            if item is None:
+                raise NotFoundError(f"no briefing item {item_id}")
+            original = item.annotation.quote
+            if quote is not None and " ".join(quote.split()) != " ".join(original.split()):
+                problem = check_trim(quote, original)
+                if problem:
+                    raise InvalidInput(f"briefing item {item_id}: {problem}")
+                item.quote = quote.strip()
+            else:
+                item.quote = None
+            briefing_id = item_id_briefing(s, item)
+        self._changed(Changes(briefings=True))
+        return next(i for sec in self.briefing(briefing_id).sections for i in sec.items if i.id == item_id)
+
+    def misquotes(self, briefing_id: int) -> list[str]:
+        """The quote-integrity check: each trimmed item whose fragments are no longer the
+        highlight's words, in order (the highlight may have changed since)."""
+        problems = []
+        for sec in self.briefing(briefing_id).sections:
+            for item in sec.items:
+                if item.trimmed is not None:
+                    problem = check_trim(item.trimmed, item.annotation.quote)
+                    if problem:
+                        problems.append(f"briefing item {item.id}: {problem}")
+        return problems
+
     def move_item(self, item_id: int, section_id: int, position: int) -> None:
         """Move an item to ``position`` in a section (its own or another)."""
         with self._tx() as s:
@@ -247,7 +287,15 @@ def _check_fields(fields: dict[str, str]) -> dict[str, str]:
     unknown = set(fields) - set(HEADER_FIELDS)
     if unknown:
         raise InvalidInput(f"unknown briefing field(s): {', '.join(sorted(unknown))}")
-    return {k: v for k, v in fields.items() if v is not None}
+    checked = {k: v for k, v in fields.items() if v is not None}
+    if "style" in checked:
+        check_style(checked["style"])
+    if "language" in checked and checked["language"] not in LANGUAGES:
+        known = ", ".join(LANGUAGES)
+        raise InvalidInput(f"unknown memo language {checked['language']!r}: use one of {known}")
+    if "portion_marking" in checked:
+        checked["portion_marking"] = checked["portion_marking"].strip().strip("()")
+    return checked
 
 
 def _header(b: Briefing) -> BriefingInfo:
@@ -260,7 +308,16 @@ def _header(b: Briefing) -> BriefingInfo:
         date=b.memo_date,
         classification=b.classification,
         summary=b.summary,
+        style=b.style,
+        language=b.language,
+        portion_marking=b.portion_marking,
     )
+
+
+def item_id_briefing(s: Session, item: BriefingItem) -> int:
+    section = s.get(BriefingSection, item.section_id)
+    assert section is not None
+    return section.briefing_id
 
 
 def _ordered_sections(s: Session, briefing_id: int) -> list[BriefingSection]:

@@ -1,57 +1,95 @@
-"""Turning a briefing into a ``Memo``: sources numbered, each excerpt located."""
+"""Turning a briefing into a ``Memo``: each excerpt quoted by the rules, located in its
+source, and cited in the briefing's citation style."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
+from urllib.parse import urlparse
 
 from app.domain import BriefingInfo, DocumentInfo, Span
-from exporters.model import Excerpt, Memo, MemoSection, Source
+from exporters.citation_style import Citations, Reference
+from exporters.model import Excerpt, Memo, MemoSection
+from exporters.quotation import ends_mid_sentence, excerpt, right_to_left, starts_mid_sentence
 
 BLOCKS = {"paragraph", "list_item", "heading"}
+TESTIMONY_WORDS = ("testimony", "hearing", "statement of", "statement before", "remarks", "declaración")
+PRESS_WORDS = ("press release", "news release", "comunicado", "media release")
 
 
-def location(fmt: str, spans: list[Span], offset: int) -> str | None:
-    """``p. 4`` for PDFs, ``slide 7`` for decks, otherwise ``para. 12``."""
-    for kind, label in (("page", "p."), ("slide", "slide")):
+def location(fmt: str, spans: list[Span], offset: int) -> tuple[str, str] | None:
+    """(label, number): a PDF's page, a deck's slide, else the body paragraph."""
+    for kind, label in (("page", "page"), ("slide", "slide")):
         for span in spans:
             if span.kind == kind and span.start <= offset < span.end:
-                return f"{label} {span.extra}"
+                return label, str(span.extra)
     starts = sorted(s.start for s in spans if s.kind in BLOCKS and s.kind != "heading")
     if not starts:
         return None
-    index = bisect_right(starts, offset)
-    return f"para. {max(index, 1)}"
+    return "paragraph", str(max(bisect_right(starts, offset), 1))
 
 
-def build_memo(
-    briefing: BriefingInfo,
-    documents: dict[int, DocumentInfo],
-    structures: dict[int, list[Span]],
-) -> Memo:
-    numbers: dict[int, Source] = {}
+def reference(doc: DocumentInfo) -> Reference:
+    """The source as its citation style sees it: a report (testimony, press release, slide
+    presentation by genre) or, for a saved web page, a web page accessed on import."""
+    title = doc.title
+    lowered = title.lower()
+    url = doc.source if doc.source and urlparse(doc.source).scheme in ("http", "https") else None
+    genre = None
+    if doc.format == "pptx":
+        genre = "Slide presentation"
+    elif any(w in lowered for w in TESTIMONY_WORDS):
+        genre = "Testimony"
+    elif any(w in lowered for w in PRESS_WORDS):
+        genre = "Press release"
+    web = doc.format == "html" or (url is not None and doc.format in ("txt", "md"))
+    return Reference(
+        key=f"d{doc.id}",
+        kind="webpage" if web and genre is None else "report",
+        title=title,
+        author=doc.author,
+        issued=doc.published,
+        url=url,
+        genre=genre,
+        accessed=doc.imported_at.date().isoformat() if web else None,
+    )
+
+
+@dataclass(frozen=True)
+class MemoSources:
+    """What a memo needs of its documents beyond the briefing."""
+
+    documents: dict[int, DocumentInfo]
+    structures: dict[int, list[Span]]
+    texts: dict[int, str]
+
+
+def build_memo(briefing: BriefingInfo, sources: MemoSources, style: str | None = None) -> Memo:
+    language = briefing.language
+    items = [(sec, item) for sec in briefing.sections for item in sec.items]
+    cited = {item.annotation.doc_id for _, item in items}
+    citations = Citations(style or briefing.style, language,
+                          [reference(sources.documents[d]) for d in sorted(cited)])
+    for _, item in items:
+        ann = item.annotation
+        doc = sources.documents[ann.doc_id]
+        citations.add(f"d{doc.id}", location(doc.format, sources.structures.get(doc.id, []), ann.start))
+    notes = iter(citations.render())
     sections = []
     for sec in briefing.sections:
         excerpts = []
         for item in sec.items:
             ann = item.annotation
-            doc = documents[ann.doc_id]
-            if doc.id not in numbers:
-                numbers[doc.id] = Source(
-                    number=len(numbers) + 1,
-                    title=doc.title,
-                    author=doc.author,
-                    published=doc.published,
-                    location=doc.source,
-                )
-            excerpts.append(
-                Excerpt(
-                    quote=ann.quote,
-                    source=numbers[doc.id],
-                    where=location(doc.format, structures.get(doc.id, []), ann.start),
-                    commentary=item.commentary,
-                    tags=ann.tags,
-                )
-            )
+            text = sources.texts.get(ann.doc_id, "")
+            excerpts.append(Excerpt(
+                quote=excerpt(item.quote, language,
+                              starts_mid=starts_mid_sentence(text, ann.start),
+                              ends_mid=ends_mid_sentence(text, ann.start, ann.end)),
+                citation=next(notes),
+                commentary=item.commentary,
+                tags=ann.tags,
+                rtl=right_to_left(item.quote),
+            ))
         sections.append(MemoSection(sec.heading, tuple(excerpts)))
     return Memo(
         title=briefing.title,
@@ -62,5 +100,8 @@ def build_memo(
         classification=briefing.classification,
         summary=briefing.summary,
         sections=tuple(sections),
-        sources=tuple(numbers.values()),
+        bibliography=tuple(citations.bibliography()),
+        note_style=citations.note_style,
+        language=language,
+        portion_marking=briefing.portion_marking,
     )

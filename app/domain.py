@@ -113,13 +113,20 @@ class ItemInfo:
     id: int
     annotation: AnnotationInfo
     commentary: str
+    trimmed: str | None = None  # the quote as the analyst shortened it
+
+    @property
+    def quote(self) -> str:
+        """What the memo quotes: the trimmed quote, else the highlight's."""
+        return self.trimmed if self.trimmed is not None else self.annotation.quote
 
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "annotation_id": self.annotation.id,
             "doc_id": self.annotation.doc_id,
-            "quote": self.annotation.quote,
+            "quote": self.quote,
+            "trimmed": self.trimmed is not None,
             "commentary": self.commentary,
         }
 
@@ -145,6 +152,9 @@ class BriefingInfo:
     classification: str
     summary: str
     sections: tuple[SectionInfo, ...] = ()
+    style: str = "chicago"
+    language: str = "en"
+    portion_marking: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -155,6 +165,9 @@ class BriefingInfo:
             "from": self.from_,
             "date": self.date,
             "classification": self.classification,
+            "style": self.style,
+            "language": self.language,
+            "portion_marking": self.portion_marking,
             "summary": self.summary,
             "sections": [s.to_json() for s in self.sections],
         }

@@ -8,13 +8,15 @@ from sqlalchemy import select
 
 from app.annotations import AnnotationOps
 from app.briefings import BriefingOps
-from app.citations import build_memo
+from app.citations import MemoSources, build_memo
 from app.documents import DocumentOps
 from app.domain import BriefingInfo
+from app.errors import KnownError
 from app.importers import Limits
 from app.search import SearchOps
 from app.tags import TagOps
 from exporters import Memo, export
+from exporters.atomic import check_replaceable
 from storage.models import ProjectInfo
 from storage.project_file import ProjectFile
 
@@ -56,18 +58,34 @@ class Library(DocumentOps, AnnotationOps, TagOps, BriefingOps, SearchOps):
             self.add_items(briefing_id, ids, section=heading)
         return self.briefing(briefing_id), sum(len(v) for v in groups.values())
 
-    def memo(self, briefing_id: int) -> Memo:
+    def memo(self, briefing_id: int, style: str | None = None) -> Memo:
+        """The memo as it will print; ``style`` overrides the briefing's citation style."""
         briefing = self.briefing(briefing_id)
         doc_ids = {i.annotation.doc_id for s in briefing.sections for i in s.items}
         documents = {d.id: d for d in self.documents() if d.id in doc_ids}
-        structures = {d: self.document_structure(d) for d in doc_ids}
-        return build_memo(briefing, documents, structures)
+        sources = MemoSources(documents, {d: self.document_structure(d) for d in doc_ids},
+                              {d: self.document_text(d) for d in doc_ids})
+        return build_memo(briefing, sources, style)
 
-    def export_briefing(self, briefing_id: int, target: Path, template: Path | None = None) -> Path:
-        """Write the memo; the format follows the suffix. Atomic: all or nothing."""
+    def export_briefing(self, briefing_id: int, target: Path, template: Path | None = None, *,
+                        style: str | None = None, force: bool = False) -> Path:
+        """Write the memo; the format follows the suffix. Atomic: all or nothing. Refused
+        if a trimmed quote no longer matches its highlight (the quote-integrity check)."""
+        problems = self.misquotes(briefing_id)
+        if problems:
+            raise KnownError("not exported: " + "; ".join(problems))
         if template is None:
             template = self.default_template()
-        return export(self.memo(briefing_id), Path(target), template)
+        return export(self.memo(briefing_id, style), Path(target), template, force=force)
+
+    def replace_problem(self, target: Path) -> str | None:
+        """Why exporting to ``target`` would be refused without ``force`` (read-only, or
+        open in a word processor); None if it would not."""
+        try:
+            check_replaceable(Path(target))
+        except KnownError as exc:
+            return str(exc)
+        return None
 
     def default_template(self) -> Path | None:
         with self._read() as s:

@@ -94,16 +94,24 @@ def _date(value: str) -> dict[str, Any]:
     return {"date-parts": [[int(p) for p in m.groups() if p]]}
 
 
+_SMALL_WORDS = {"a", "an", "the", "of", "on", "and", "for", "in", "to", "at", "by", "de", "la", "el",
+                "los", "las", "del", "y", "en"}
+
+
 def short_title(title: str) -> str:
     """Chicago's short form: the main title before a colon if it is short, else its first
-    four words (no ellipsis)."""
+    four significant words (no ellipsis)."""
     main = title.split(":", 1)[0].strip() if ":" in title else title
     words = main.split()
     if len(words) <= 5:
         return main
-    head = words[:4]
-    while head and head[-1].lower() in {"a", "an", "the", "of", "on", "and", "for", "in", "to"}:
-        head.pop()
+    head: list[str] = []
+    significant = 0
+    for word in words:
+        if significant == 4:
+            break
+        head.append(word)
+        significant += word.lower() not in _SMALL_WORDS
     return " ".join(head)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import tempfile
@@ -21,6 +22,15 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+# Tagged (accessible) PDF, bookmarks from the headings, links kept clickable.
+PDF_OPTIONS = json.dumps({
+    "UseTaggedPDF": {"type": "boolean", "value": "true"},
+    "ExportBookmarks": {"type": "boolean", "value": "true"},
+    "ExportNotes": {"type": "boolean", "value": "false"},
+    "ConvertOOoTargetToPDFTarget": {"type": "boolean", "value": "true"},
+}, separators=(",", ":"))
+
+
 def write_pdf(memo: Memo, target: Path, template: Path | None = None) -> None:
     """Through LibreOffice: write the .docx, convert it headless."""
     binary = soffice()
@@ -33,7 +43,7 @@ def write_pdf(memo: Memo, target: Path, template: Path | None = None) -> None:
         profile = Path(tmp) / "profile"
         result = subprocess.run(
             [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-             "--convert-to", "pdf", "--outdir", tmp, str(source)],
+             "--convert-to", f"pdf:writer_pdf_Export:{PDF_OPTIONS}", "--outdir", tmp, str(source)],
             capture_output=True, timeout=180, check=False,
         )
         produced = Path(tmp) / "memo.pdf"
@@ -53,11 +63,11 @@ FORMATS: dict[str, Writer] = {
 }
 
 
-def export(memo: Memo, target: Path, template: Path | None = None) -> Path:
+def export(memo: Memo, target: Path, template: Path | None = None, force: bool = False) -> Path:
     writer = FORMATS.get(target.suffix.lower())
     if writer is None:
         raise KnownError(f"{target}: unknown export format {target.suffix or '(none)'}; "
                          f"use one of {', '.join(FORMATS)}")
     if template is not None and not template.is_file():
         raise KnownError(f"{template}: no such template file")
-    return write_atomically(target, lambda tmp: writer(memo, tmp, template))
+    return write_atomically(target, lambda tmp: writer(memo, tmp, template), force=force)

@@ -1,8 +1,9 @@
 """Real Word footnotes, which python-docx has no API for.
 
 We add (or reuse) the ``word/footnotes.xml`` part with the separator
-footnotes Word expects (ids -1 and 0), the two footnote styles, and a
-``w:footnotePr`` in the settings; each excerpt then gets a ``w:footnoteReference``.
+footnotes Word expects (ids -1 and 0), Word's built-in footnote styles (found by
+their style ids, created only if missing), and a ``w:footnotePr`` in the settings;
+each excerpt then gets a ``w:footnoteReference``. A note's web addresses are links.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
+from exporters.model import xml_safe
+from exporters.rich import Rich, Run
+
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _EMPTY = (
     f"<w:footnotes {nsdecls('w')}>"
@@ -29,8 +33,43 @@ _EMPTY = (
     'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p>'
     "</w:footnote></w:footnotes>"
 )
-TEXT_STYLE = "Footnote Text"
-REF_STYLE = "Footnote Reference"
+# Word's built-in styles: (style id, built-in name).
+TEXT_STYLE = ("FootnoteText", "footnote text")
+REF_STYLE = ("FootnoteReference", "footnote reference")
+
+
+def add_runs(part: Part, paragraph: Any, runs: Rich) -> None:
+    """Append ``runs`` to a ``w:p`` of ``part``: italics and bold as run properties, web
+    addresses as hyperlinks related from ``part`` (the document or the footnotes)."""
+    for r in runs:
+        run = OxmlElement("w:r")
+        rpr = OxmlElement("w:rPr")
+        if r.url:
+            style = OxmlElement("w:rStyle")
+            style.set(qn("w:val"), "Hyperlink")
+            rpr.append(style)
+            color = OxmlElement("w:color")
+            color.set(qn("w:val"), "0563C1")
+            rpr.append(color)
+            underline = OxmlElement("w:u")
+            underline.set(qn("w:val"), "single")
+            rpr.append(underline)
+        for flag, tag in ((r.bold, "w:b"), (r.italic, "w:i"), (r.small_caps, "w:smallCaps")):
+            if flag:
+                rpr.append(OxmlElement(tag))
+        if len(rpr):
+            run.append(rpr)
+        t = OxmlElement("w:t")
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        t.text = xml_safe(r.text)
+        run.append(t)
+        if r.url:
+            link = OxmlElement("w:hyperlink")
+            link.set(qn("r:id"), part.relate_to(r.url, RT.HYPERLINK, is_external=True))
+            link.append(run)
+            paragraph.append(link)
+        else:
+            paragraph.append(run)
 
 
 class Footnotes:
@@ -58,16 +97,18 @@ class Footnotes:
 
     def _ensure_styles(self) -> tuple[str, str]:
         styles = self._doc.styles
-        names = {s.name for s in styles}
-        if TEXT_STYLE not in names:
-            style = styles.add_style(TEXT_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        ids = {s.style_id for s in styles}
+        if TEXT_STYLE[0] not in ids:
+            style = styles.add_style(TEXT_STYLE[1], WD_STYLE_TYPE.PARAGRAPH)
+            style.style_id = TEXT_STYLE[0]
             style.base_style = styles["Normal"]
             style.font.size = Pt(9)
             style.paragraph_format.space_after = Pt(0)
-        if REF_STYLE not in names:
-            ref = styles.add_style(REF_STYLE, WD_STYLE_TYPE.CHARACTER)
+        if REF_STYLE[0] not in ids:
+            ref = styles.add_style(REF_STYLE[1], WD_STYLE_TYPE.CHARACTER)
+            ref.style_id = REF_STYLE[0]
             ref.font.superscript = True
-        return styles[TEXT_STYLE].style_id, styles[REF_STYLE].style_id
+        return TEXT_STYLE[0], REF_STYLE[0]
 
     def _ensure_settings(self) -> None:
         settings = self._doc.settings.element
@@ -102,7 +143,7 @@ class Footnotes:
         run.append(mark)
         return run
 
-    def add(self, paragraph: Paragraph, text: str) -> int:
+    def add(self, paragraph: Paragraph, text: Rich) -> int:
         """Append a footnote reference to ``paragraph`` with ``text`` as the note."""
         note_id = self._next
         self._next += 1
@@ -119,12 +160,7 @@ class Footnotes:
         ppr.append(pstyle)
         p.append(ppr)
         p.append(self._ref_run(OxmlElement("w:footnoteRef")))
-        r = OxmlElement("w:r")
-        t = OxmlElement("w:t")
-        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        t.text = " " + text
-        r.append(t)
-        p.append(r)
+        add_runs(self._part, p, (Run(" "), *text))
         note.append(p)
         self._root.append(note)
         return note_id

@@ -1,9 +1,15 @@
-"""What a memo holds, independent of the store: the core builds it, writers print it."""
+"""What a memo holds, independent of the store: the core builds it, writers print it.
+
+Quotations and citations arrive finished (marks, ellipses, the citation style's
+text), so every format prints the same words.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from exporters.rich import Rich
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -14,51 +20,12 @@ def xml_safe(text: str | None) -> str:
 
 
 @dataclass(frozen=True)
-class Source:
-    number: int
-    title: str
-    author: str | None = None
-    published: str | None = None
-    location: str | None = None  # file path or URL
-
-    def reference(self) -> str:
-        """The entry in the Sources list (web addresses only: a local path means nothing to readers)."""
-        url = self.location if self.location and "://" in self.location else None
-        parts = [self.author, f"“{self.title}”", self.published, url]
-        return ", ".join(p for p in parts if p) + "."
-
-
-@dataclass(frozen=True)
 class Excerpt:
-    quote: str
-    source: Source
-    where: str | None = None  # "p. 4", "slide 7", "para. 12"
+    quote: str  # as printed: the language's quotation marks, nested quotes, ellipses
+    citation: Rich = ()  # a footnote (note styles) or a parenthetical (in-text styles)
     commentary: str = ""
     tags: tuple[str, ...] = ()
-
-    def citation(self, first: bool = True) -> str:
-        """The footnote: in full the first time a source is cited, short after that."""
-        if first:
-            parts = [self.source.author, f"“{self.source.title}”", self.source.published, self.where]
-        else:
-            parts = [self.source.author, f"“{_short(self.source.title)}”", self.where]
-        return ", ".join(p for p in parts if p) + "."
-
-
-def _short(title: str, words: int = 5) -> str:
-    split = title.split()
-    return title if len(split) <= words else " ".join(split[:words]) + "…"
-
-
-def citations(sections: tuple[MemoSection, ...]) -> list[str]:
-    """Footnote texts in reading order, full on a source's first citation only."""
-    seen: set[int] = set()
-    out = []
-    for section in sections:
-        for excerpt in section.excerpts:
-            out.append(excerpt.citation(first=excerpt.source.number not in seen))
-            seen.add(excerpt.source.number)
-    return out
+    rtl: bool = False  # a right-to-left script
 
 
 @dataclass(frozen=True)
@@ -77,7 +44,10 @@ class Memo:
     classification: str = ""
     summary: str = ""
     sections: tuple[MemoSection, ...] = ()
-    sources: tuple[Source, ...] = field(default=())
+    bibliography: tuple[Rich, ...] = field(default=())
+    note_style: bool = True  # citations as footnotes (else in the text, after each excerpt)
+    language: str = "en"
+    portion_marking: str = ""  # "U", "U//FOUO": each paragraph starts "(U) "
 
     @property
     def keywords(self) -> list[str]:
@@ -87,3 +57,7 @@ class Memo:
                 for tag in ex.tags:
                     seen[tag] = None
         return list(seen)
+
+    def portion(self, text: str) -> str:
+        """``text`` with the paragraph's portion marking, if the memo asks for them."""
+        return f"({self.portion_marking}) {text}" if self.portion_marking else text

@@ -5,12 +5,16 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from exporters.model import Memo, citations, xml_safe
+from exporters.labels import labels
+from exporters.model import Memo, xml_safe
+from exporters.rich import to_html, to_markdown
 
 
 def _header_rows(memo: Memo) -> list[tuple[str, str]]:
-    rows = [("To", memo.to), ("From", memo.from_), ("Date", memo.date), ("Subject", memo.subject)]
-    return [(k, xml_safe(v)) for k, v in rows if v]
+    words = labels(memo.language)
+    rows = [(words["to"], memo.to), (words["from"], memo.from_), (words["date"], memo.date),
+            (words["subject"], memo.subject)]
+    return [(k.capitalize(), xml_safe(v)) for k, v in rows if v]
 
 
 def _md_escape(text: str) -> str:
@@ -18,6 +22,7 @@ def _md_escape(text: str) -> str:
 
 
 def write_markdown(memo: Memo, target: Path, template: Path | None = None) -> None:
+    words = labels(memo.language)
     out: list[str] = []
     if memo.classification:
         out += [f"**{_md_escape(xml_safe(memo.classification))}**", ""]
@@ -26,22 +31,27 @@ def write_markdown(memo: Memo, target: Path, template: Path | None = None) -> No
         out.append(f"**{label}:** {_md_escape(value)}  ")
     out.append("")
     if memo.summary.strip():
-        out += ["## Bottom Line Up Front", "", _md_escape(xml_safe(memo.summary.strip())), ""]
+        out += [f"## {memo.portion(words['summary'])}", "",
+                _md_escape(memo.portion(xml_safe(memo.summary.strip()))), ""]
     notes: list[str] = []
-    cites = iter(citations(memo.sections))
     for section in memo.sections:
-        out += [f"## {_md_escape(xml_safe(section.heading))}", ""]
+        out += [f"## {_md_escape(memo.portion(xml_safe(section.heading)))}", ""]
         for ex in section.excerpts:
-            notes.append(next(cites))
-            quote = _md_escape(" ".join(xml_safe(ex.quote).split()))
-            out += [f"> “{quote}”[^{len(notes)}]", ""]
+            quote = _md_escape(memo.portion(xml_safe(ex.quote)))
+            cite = to_markdown(ex.citation, _md_escape)
+            if memo.note_style:
+                notes.append(cite)
+                out += [f"> {quote}[^{len(notes)}]", ""]
+            else:
+                out += [f"> {quote} {cite}", ""]
             if ex.commentary.strip():
-                out += [_md_escape(xml_safe(ex.commentary.strip())), ""]
-    if memo.sources:
-        out += ["## Sources", ""]
-        out += [f"{s.number}. {_md_escape(xml_safe(s.reference()))}" for s in memo.sources]
+                comment = _md_escape(memo.portion(xml_safe(ex.commentary.strip())))
+                out += [f"*{words['comment']}:* {comment}", ""]
+    if memo.bibliography:
+        out += [f"## {words['sources']}", ""]
+        out += [f"- {to_markdown(entry, _md_escape)}" for entry in memo.bibliography]
         out.append("")
-    out += [f"[^{n}]: {_md_escape(xml_safe(text))}" for n, text in enumerate(notes, 1)]
+    out += [f"[^{n}]: {text}" for n, text in enumerate(notes, 1)]
     if memo.classification:
         out += ["", f"**{_md_escape(xml_safe(memo.classification))}**"]
     target.write_text("\n".join(out) + "\n", encoding="utf-8")
@@ -51,17 +61,24 @@ def write_html(memo: Memo, target: Path, template: Path | None = None) -> None:
     target.write_text(render_html(memo), encoding="utf-8")
 
 
+STYLE = (
+    "body{font-family:Georgia,serif;max-width:46em;margin:2em auto;line-height:1.45}"
+    "blockquote{margin:1em 3em}.classification{text-align:center;font-weight:bold;color:#b00}"
+    ".commentary{margin-left:3em;color:#1f3a5f}.label{font-weight:bold}"
+    "dt{font-weight:bold;float:left;width:6em}dd{margin-left:6em}sup a{text-decoration:none}"
+    ".sources li{padding-left:2em;text-indent:-2em;list-style:none}"
+)
+
+
 def render_html(memo: Memo) -> str:
     """The memo as one HTML page (also the window's live preview)."""
     e = html.escape
+    words = labels(memo.language)
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{e(memo.language)}"><head><meta charset="utf-8">',
         f"<title>{e(xml_safe(memo.title))}</title>",
-        "<style>body{font-family:Georgia,serif;max-width:46em;margin:2em auto;line-height:1.45}"
-        "blockquote{font-style:italic;margin:1em 3em}.classification{text-align:center;"
-        "font-weight:bold;color:#b00}.commentary{margin-left:1.5em}dt{font-weight:bold;float:left;"
-        "width:6em}dd{margin-left:6em}sup a{text-decoration:none}</style></head><body>",
+        f"<style>{STYLE}</style></head><body>",
     ]
     if memo.classification:
         parts.append(f'<p class="classification">{e(xml_safe(memo.classification))}</p>')
@@ -70,31 +87,32 @@ def render_html(memo: Memo) -> str:
     if rows:
         parts.append("<dl>" + "".join(f"<dt>{k}:</dt><dd>{e(v)}</dd>" for k, v in rows) + "</dl>")
     if memo.summary.strip():
-        parts.append("<h2>Bottom Line Up Front</h2>")
-        parts += [f"<p>{e(xml_safe(p.strip()))}</p>" for p in memo.summary.strip().split("\n\n")]
+        parts.append(f"<h2>{e(memo.portion(words['summary']))}</h2>")
+        paragraphs = memo.summary.strip().split("\n\n")
+        parts += [f"<p>{e(memo.portion(xml_safe(p.strip())))}</p>" for p in paragraphs]
     notes: list[str] = []
-    cites = iter(citations(memo.sections))
     for section in memo.sections:
-        parts.append(f"<h2>{e(xml_safe(section.heading))}</h2>")
+        parts.append(f"<h2>{e(memo.portion(xml_safe(section.heading)))}</h2>")
         for ex in section.excerpts:
-            notes.append(next(cites))
-            n = len(notes)
-            parts.append(
-                f"<blockquote>“{e(xml_safe(ex.quote).strip())}”"
-                f'<sup id="ref{n}"><a href="#fn{n}">{n}</a></sup></blockquote>'
-            )
+            direction = ' dir="rtl"' if ex.rtl else ""
+            quote = e(memo.portion(xml_safe(ex.quote)))
+            if memo.note_style:
+                notes.append(to_html(ex.citation))
+                n = len(notes)
+                parts.append(f'<blockquote{direction}>{quote}<sup id="ref{n}"><a href="#fn{n}">{n}</a>'
+                             "</sup></blockquote>")
+            else:
+                parts.append(f"<blockquote{direction}>{quote} {to_html(ex.citation)}</blockquote>")
             if ex.commentary.strip():
-                parts.append(f'<p class="commentary">{e(xml_safe(ex.commentary.strip()))}</p>')
-    if memo.sources:
-        parts.append("<h2>Sources</h2><ol>")
-        parts += [f"<li>{e(xml_safe(s.reference()))}</li>" for s in memo.sources]
-        parts.append("</ol>")
+                parts.append(f'<p class="commentary"><span class="label">{e(words["comment"])}:</span> '
+                             f"{e(memo.portion(xml_safe(ex.commentary.strip())))}</p>")
+    if memo.bibliography:
+        parts.append(f'<h2>{e(words["sources"])}</h2><ul class="sources">')
+        parts += [f"<li>{to_html(entry)}</li>" for entry in memo.bibliography]
+        parts.append("</ul>")
     if notes:
         parts.append('<hr><ol class="footnotes">')
-        parts += [
-            f'<li id="fn{n}">{e(xml_safe(t))} <a href="#ref{n}">↩</a></li>'
-            for n, t in enumerate(notes, 1)
-        ]
+        parts += [f'<li id="fn{n}">{t} <a href="#ref{n}">↩</a></li>' for n, t in enumerate(notes, 1)]
         parts.append("</ol>")
     if memo.classification:
         parts.append(f'<p class="classification">{e(xml_safe(memo.classification))}</p>')

@@ -122,6 +122,9 @@ class Briefing(Base):
     subject: Mapped[str] = mapped_column(Text, default="")
     classification: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="")
+    style: Mapped[str] = mapped_column(String(64), default="chicago", server_default="chicago")
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    portion_marking: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -155,6 +158,7 @@ class BriefingItem(Base):
         ForeignKey("annotations.id", ondelete="CASCADE"), index=True
     )
     commentary: Mapped[str] = mapped_column(Text, default="")
+    quote: Mapped[str | None] = mapped_column(Text)  # the excerpt trimmed ("…", "[…]"), if it is
 
     annotation: Mapped[Annotation] = relationship()
 

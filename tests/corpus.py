@@ -68,9 +68,10 @@ def make_docx() -> docx.document.Document:
 
 def _add_footnote(d: docx.document.Document, paragraph: object, text: str) -> None:
     from exporters.docx_footnotes import Footnotes
+    from exporters.rich import Run
 
     notes = Footnotes(d)
-    notes.add(paragraph, text)  # type: ignore[arg-type]
+    notes.add(paragraph, (Run(text),))  # type: ignore[arg-type]
     notes.save()
 
 

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,16 +24,19 @@ from PySide6.QtWidgets import (
 )
 
 from app import undo
-from app.domain import BriefingInfo
+from app.domain import BriefingInfo, ItemInfo
 from app.library import Library
 from exporters import render_html
+from exporters.citation_style import available as available_styles
+from exporters.labels import LANGUAGES
 from ui.inspector import NoteEdit
 from ui.models import ANNOTATION_MIME, annotation_ids
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 30
 ID_ROLE = Qt.ItemDataRole.UserRole + 31
 HEADER = (("title", "Title"), ("to", "To"), ("from_", "From"), ("date", "Date"), ("subject", "Subject"),
-          ("classification", "Classification"))
+          ("classification", "Classification"), ("portion_marking", "Portion marking"))
+LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français"}
 
 
 class OutlineTree(QTreeWidget):
@@ -127,6 +131,21 @@ class BriefingEditor(QWidget):
             edit.editingFinished.connect(lambda k=key: self._on_field(k))
             self.fields[key] = edit
             form.addRow(label, edit)
+        self.fields["portion_marking"].setPlaceholderText("e.g. U or U//FOUO: marks each paragraph")
+        self.style_choice = QComboBox()
+        self.style_choice.setObjectName("brief_style")
+        for info in available_styles():
+            self.style_choice.addItem(info.title, info.name)
+        self.style_choice.activated.connect(
+            lambda _i: self._update("style", str(self.style_choice.currentData())))
+        self.language_choice = QComboBox()
+        self.language_choice.setObjectName("brief_language")
+        for code in LANGUAGES:
+            self.language_choice.addItem(LANGUAGE_NAMES.get(code, code), code)
+        self.language_choice.activated.connect(
+            lambda _i: self._update("language", str(self.language_choice.currentData())))
+        form.addRow("Citation style", self.style_choice)
+        form.addRow("Memo language", self.language_choice)
         self.summary = NoteEdit()
         self.summary.setObjectName("brief_summary")
         self.summary.setPlaceholderText("Bottom line up front")
@@ -144,6 +163,12 @@ class BriefingEditor(QWidget):
         self.commentary.setPlaceholderText("Your commentary on the selected excerpt")
         self.commentary.setMaximumHeight(90)
         self.commentary.committed.connect(self._on_commentary)
+        self.trim = QLineEdit()
+        self.trim.setObjectName("brief_trim")
+        self.trim.setPlaceholderText("The excerpt as quoted: … leaves words out, [ ] adds yours")
+        self.trim.setToolTip("Shorten the quote: “…” where words are left out, “[…]” around words of "
+                             "your own. The export checks every other word is the source's, in order.")
+        self.trim.editingFinished.connect(self._on_trim)
         buttons = QHBoxLayout()
         for text, name, slot in (("Add section", "addSection", self._add_section),
                                  ("Up", "moveUp", lambda: self._move(-1)),
@@ -163,6 +188,7 @@ class BriefingEditor(QWidget):
         edit_layout.addLayout(form)
         edit_layout.addWidget(QLabel("Sections and excerpts (drag to reorder; drop highlights here)"))
         edit_layout.addWidget(self.outline, 1)
+        edit_layout.addWidget(self.trim)
         edit_layout.addWidget(self.commentary)
         edit_layout.addLayout(buttons)
         self.tabs = QTabWidget()
@@ -189,6 +215,11 @@ class BriefingEditor(QWidget):
                 edit.setText(value)
         if briefing is None or self.summary.toPlainText() != briefing.summary:
             self.summary.setPlainText(briefing.summary if briefing else "")
+        for combo, value in ((self.style_choice, briefing.style if briefing else None),
+                             (self.language_choice, briefing.language if briefing else None)):
+            index = combo.findData(value)
+            if index >= 0:
+                combo.setCurrentIndex(index)
         self.outline.blockSignals(True)
         self.outline.clear()
         if briefing is not None:
@@ -202,7 +233,7 @@ class BriefingEditor(QWidget):
                 top.setFont(0, font)
                 self.outline.addTopLevelItem(top)
                 for item in sec.items:
-                    quote = " ".join(item.annotation.quote.split())
+                    quote = " ".join(item.quote.split())
                     child = QTreeWidgetItem([f"“{quote}” — {item.annotation.doc_title}"])
                     child.setData(0, KIND_ROLE, "item")
                     child.setData(0, ID_ROLE, item.id)
@@ -254,14 +285,35 @@ class BriefingEditor(QWidget):
     def _on_current(self, item: QTreeWidgetItem | None, _previous: object) -> None:
         is_item = item is not None and item.data(0, KIND_ROLE) == "item"
         self.commentary.setEnabled(is_item)
-        text = ""
+        self.trim.setEnabled(is_item)
+        text = quote = ""
         if is_item and self.briefing is not None:
             assert item is not None
-            ident = int(item.data(0, ID_ROLE))
-            text = next((i.commentary for s in self.briefing.sections for i in s.items if i.id == ident), "")
+            found = self._item(int(item.data(0, ID_ROLE)))
+            if found is not None:
+                text, quote = found.commentary, found.quote
         self.commentary.blockSignals(True)
         self.commentary.setPlainText(text)
         self.commentary.blockSignals(False)
+        self.trim.setText(" ".join(quote.split()))
+
+    def _item(self, ident: int) -> ItemInfo | None:
+        if self.briefing is None:
+            return None
+        return next((i for s in self.briefing.sections for i in s.items if i.id == ident), None)
+
+    def _on_trim(self) -> None:
+        item = self.outline.currentItem()
+        if item is None or item.data(0, KIND_ROLE) != "item":
+            return
+        ident = int(item.data(0, ID_ROLE))
+        found = self._item(ident)
+        text = self.trim.text().strip()
+        if found is None or text == " ".join(found.quote.split()):
+            return
+        whole = " ".join(found.annotation.quote.split())
+        quote = None if not text or text == whole else text
+        self._edit("Trim excerpt", lambda lib: lib.trim_item(ident, quote))
 
     def _on_commentary(self, text: str) -> None:
         item = self.outline.currentItem()

@@ -24,6 +24,7 @@ from app.domain import PALETTE, AnnotationInfo, Changes, ImportResult
 from app.errors import KnownError
 from app.importers import SUPPORTED
 from app.library import Library
+from exporters.atomic import safe_file_name
 from storage.index import IndexHit
 from ui import dialogs
 from ui.annotation_panel import AnnotationPanel
@@ -487,18 +488,24 @@ class MainWindow(QMainWindow):
 
     def export_dialog(self, briefing_id: int) -> None:
         title = self.lib.briefing(briefing_id).title
-        name, _ = QFileDialog.getSaveFileName(self, "Export briefing", str(Path.home() / f"{title}.docx"),
-                                              EXPORT_FILTER)
-        if name:
-            self.export_to(briefing_id, Path(name))
+        suggested = Path.home() / safe_file_name(title)
+        name, _ = QFileDialog.getSaveFileName(self, "Export briefing", str(suggested), EXPORT_FILTER)
+        if not name:
+            return
+        target = Path(name) if Path(name).suffix else Path(name).with_suffix(".docx")
+        problem = self.lib.replace_problem(target)
+        force = problem is not None and dialogs.confirm(self, "Replace the file?",
+                                                        f"{problem}\n\nReplace it?")
+        if problem is None or force:
+            self.export_to(briefing_id, target, force=force)
 
-    def export_to(self, briefing_id: int, target: Path) -> Worker:
+    def export_to(self, briefing_id: int, target: Path, force: bool = False) -> Worker:
         if not target.suffix:
             target = target.with_suffix(".docx")
 
         def job(progress: Progress) -> Path:
             progress(0, 1, target.name)
-            return self.lib.export_briefing(briefing_id, target)
+            return self.lib.export_briefing(briefing_id, target, force=force)
 
         worker = run_with_progress(self, "Exporting briefing", job)
         worker.succeeded.connect(lambda path: self.statusBar().showMessage(f"Wrote {path}", 8000))
@@ -508,7 +515,7 @@ class MainWindow(QMainWindow):
 
     def choose_template(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Default memo template", str(Path.home()),
-                                              "Word documents (*.docx)")
+                                              "Word documents and templates (*.docx *.dotx)")
         if name:
             self.lib.set_default_template(Path(name))
             self.statusBar().showMessage(f"Memos now use {name}", 6000)

@@ -12,9 +12,11 @@ from app.cli.output import Output, message
 from app.domain import AnnotationInfo, BriefingInfo, DocumentInfo, TagInfo
 from app.errors import InvalidInput
 from app.library import Library
+from exporters.citation_style import available as available_styles
 from storage.index import IndexHit
 
-HEADER = ("subject", "to", "from_", "date", "classification", "summary")
+HEADER = ("subject", "to", "from_", "date", "classification", "summary", "style", "language",
+          "portion_marking")
 
 
 def _doc_line(d: DocumentInfo) -> str:
@@ -37,7 +39,9 @@ def _tag_line(t: TagInfo) -> str:
 def _brief_text(b: BriefingInfo) -> str:
     lines = [f"{b.id}  {b.title}"]
     for label, value in (("To", b.to), ("From", b.from_), ("Date", b.date),
-                         ("Subject", b.subject), ("Classification", b.classification)):
+                         ("Subject", b.subject), ("Classification", b.classification),
+                         ("Style", b.style), ("Language", b.language),
+                         ("Portion marking", b.portion_marking)):
         if value:
             lines.append(f"    {label}: {value}")
     if b.summary:
@@ -45,7 +49,9 @@ def _brief_text(b: BriefingInfo) -> str:
     for sec in b.sections:
         lines.append(f"  ## {sec.heading}")
         for item in sec.items:
-            lines.append(f"    - [{item.annotation.id}] “{' '.join(item.annotation.quote.split())}”")
+            trimmed = " (trimmed)" if item.trimmed is not None else ""
+            quote = " ".join(item.quote.split())
+            lines.append(f"    - item {item.id} [{item.annotation.id}] “{quote}”{trimmed}")
             if item.commentary:
                 lines.append(f"      {item.commentary}")
     return "\n".join(lines)
@@ -192,10 +198,20 @@ def cmd_brief(lib: Library, args: argparse.Namespace, out: Output) -> int:
     elif action == "show":
         b = lib.briefing(args.brief)
         out.one(b, _brief_text(b))
+    elif action == "trim":
+        item = lib.trim_item(args.item, None if args.reset else args.quote)
+        out.raw(item.to_json(), f"item {item.id}: “{' '.join(item.quote.split())}”")
     elif action == "export":
         target = lib.export_briefing(args.brief, Path(args.out),
-                                     Path(args.template) if args.template else None)
+                                     Path(args.template) if args.template else None,
+                                     style=args.style, force=args.force)
         out.raw({"id": args.brief, "out": str(target)}, f"wrote {target}")
+    return 0
+
+
+def cmd_styles(lib: Library, args: argparse.Namespace, out: Output) -> int:
+    rows = [{"name": s.name, "title": s.title, "csl": s.csl} for s in available_styles()]
+    out.raw(rows, "\n".join(f"{r['name']:<20} {r['title']}" for r in rows))
     return 0
 
 
@@ -243,6 +259,7 @@ COMMANDS = {
     "tag": cmd_tag,
     "search": cmd_search,
     "brief": cmd_brief,
+    "styles": cmd_styles,
     "reindex": cmd_reindex,
     "check": cmd_check,
 }

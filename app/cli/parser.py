@@ -104,11 +104,20 @@ def build() -> Parser:
     b_sub.add_parser("list", help="list briefings")
     b = b_sub.add_parser("show", help="a briefing with its sections and items")
     b.add_argument("brief", type=int, metavar="BRIEF")
+    b = b_sub.add_parser("trim", help="shorten an excerpt: \"…\" omits words, \"[…]\" adds yours")
+    b.add_argument("item", type=int, metavar="ITEM")
+    g = b.add_mutually_exclusive_group(required=True)
+    g.add_argument("--quote", metavar="TEXT")
+    g.add_argument("--reset", action="store_true", help="quote the whole highlight again")
     b = b_sub.add_parser("export", help="write the memo (.docx, .md, .html, .pdf)")
     b.add_argument("brief", type=int, metavar="BRIEF")
     b.add_argument("--out", required=True, metavar="FILE")
-    b.add_argument("--template", metavar="FILE.docx")
+    b.add_argument("--template", metavar="FILE.docx|.dotx")
+    b.add_argument("--style", help="citation style for this export (see `dossier styles`)")
+    b.add_argument("--force", action="store_true",
+                   help="replace the file even if it is read-only or open in a word processor")
 
+    sub.add_parser("styles", help="citation styles available to memos")
     sub.add_parser("reindex", help="rebuild the search index from the project")
     c = sub.add_parser("check", help="verify the project file and index; exit 1 on a problem")
     c.add_argument("--repair", action="store_true",
@@ -123,3 +132,7 @@ def _header_options(b: argparse.ArgumentParser) -> None:
     b.add_argument("--date")
     b.add_argument("--classification")
     b.add_argument("--summary")
+    b.add_argument("--style", help="citation style (see `dossier styles`; default chicago)")
+    b.add_argument("--language", help="memo language for its fixed words and quotation marks (en, es, fr)")
+    b.add_argument("--portion-marking", dest="portion_marking", metavar="MARK",
+                   help='mark each paragraph, e.g. "U" or "U//FOUO" ("" for none)')

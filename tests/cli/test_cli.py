@@ -146,7 +146,7 @@ def test_full_workflow(tmp_path: Path) -> None:
     out = tmp_path / "memo.docx"
     exported = js(p, "brief", "export", str(brief["id"]), "--out", str(out))
     assert isinstance(exported, dict) and Path(exported["out"]) == out
-    assert "“Mérida”" in [para.text for para in docx.Document(str(out)).paragraphs]
+    assert "“Mérida…”" in [para.text for para in docx.Document(str(out)).paragraphs]
 
     assert js(p, "reindex") == {"records": 4}
     assert js(p, "check") == {"ok": True, "problems": []}

@@ -203,5 +203,5 @@ def test_briefing_workspace(tagged: MainWindow, qtbot: QtBot, tmp_path: Path,
     with qtbot.waitSignal(worker.finished, timeout=20000):
         pass
     texts = [p.text for p in docx.Document(str(out)).paragraphs]
-    assert "Shows the money trail." in texts
+    assert "Comment: Shows the money trail." in texts
     assert "Trafficking finance" in " ".join(texts)

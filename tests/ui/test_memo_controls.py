@@ -1,0 +1,74 @@
+"""The briefing editor's memo controls (issue 20): citation style, memo language and a
+trimmed excerpt, driven by keys and checked in the project and the preview."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
+from pytestqt.qtbot import QtBot
+
+from tests.ui.conftest import TEXT, type_text
+from ui import dialogs
+from ui.main_window import MainWindow
+
+
+def _choose(qtbot: QtBot, combo: QComboBox, value: str) -> None:
+    combo.setFocus()
+    target = combo.findData(value)
+    key = Qt.Key.Key_Down if target > combo.currentIndex() else Qt.Key.Key_Up
+    for _ in range(abs(target - combo.currentIndex())):
+        qtbot.keyClick(combo, key)
+
+
+def test_style_language_and_trim_from_the_editor(doc_window: MainWindow, qtbot: QtBot,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    window = doc_window
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda _parent, _title, text: errors.append(text))
+    lib = window.lib
+    doc = window.reader.view.doc_id
+    assert doc is not None
+    quote = "Funding for Mérida rose while cartels were laundering money."
+    start = TEXT.index(quote)
+    ann = lib.add_annotation(doc, start, start + len(quote), ["Finance"])
+    briefing = lib.create_briefing("Weekly")
+    lib.add_items(briefing.id, [ann.id], section="Money")
+    panel = window.briefings
+    panel.refresh(select=briefing.id)
+    editor = panel.editor
+    qtbot.waitUntil(lambda: editor.outline.topLevelItemCount() == 1)
+
+    _choose(qtbot, editor.style_choice, "apa")
+    qtbot.waitUntil(lambda: lib.briefing(briefing.id).style == "apa")
+    _choose(qtbot, editor.language_choice, "es")
+    qtbot.waitUntil(lambda: lib.briefing(briefing.id).language == "es")
+
+    item = editor.outline.topLevelItem(0).child(0)
+    editor.outline.setCurrentItem(item)
+    assert editor.trim.isEnabled() and editor.trim.text() == quote
+    editor.trim.setFocus()
+    editor.trim.selectAll()
+    type_text(editor.trim, "Funding for Mérida rose … [as] cartels were laundering money.")
+    qtbot.keyClick(editor.trim, Qt.Key.Key_Return)
+    item_id = lib.briefing(briefing.id).sections[0].items[0].id
+    qtbot.waitUntil(lambda: lib.briefing(briefing.id).sections[0].items[0].trimmed is not None)
+
+    editor.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: "Funding for Mérida rose … [as] cartels" in editor.preview.toPlainText())
+    assert "«" in editor.preview.toPlainText()  # Spanish marks
+    assert "(" in editor.preview.toPlainText()  # APA cites in the text
+    editor.tabs.setCurrentIndex(0)
+
+    # A trim that changes the source's words is refused, and says why.
+    editor.outline.setCurrentItem(editor.outline.topLevelItem(0).child(0))
+    editor.trim.setFocus()
+    editor.trim.selectAll()
+    type_text(editor.trim, "Funding for Mérida fell")
+    qtbot.keyClick(editor.trim, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: any("not in the highlighted text" in e for e in errors))
+    assert lib.briefing(briefing.id).sections[0].items[0].trimmed.startswith("Funding for Mérida rose …")
+
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the trim
+    qtbot.waitUntil(lambda: lib.briefing(briefing.id).sections[0].items[0].trimmed is None)
+    assert item_id == lib.briefing(briefing.id).sections[0].items[0].id
