@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from app.domain import BriefingInfo, DocumentInfo, Span
-from exporters.citation_style import Citations, Reference
+from exporters.citation_style import Reference, cite_all
 from exporters.model import Excerpt, Memo, MemoSection
 from exporters.quotation import ends_mid_sentence, excerpt, right_to_left, starts_mid_sentence
 
@@ -66,15 +66,16 @@ class MemoSources:
 
 def build_memo(briefing: BriefingInfo, sources: MemoSources, style: str | None = None) -> Memo:
     language = briefing.language
-    items = [(sec, item) for sec in briefing.sections for item in sec.items]
-    cited = {item.annotation.doc_id for _, item in items}
-    citations = Citations(style or briefing.style, language,
-                          [reference(sources.documents[d]) for d in sorted(cited)])
-    for _, item in items:
+    items = [item for sec in briefing.sections for item in sec.items]
+    cited = sorted({item.annotation.doc_id for item in items})
+    cites = []
+    for item in items:
         ann = item.annotation
         doc = sources.documents[ann.doc_id]
-        citations.add(f"d{doc.id}", location(doc.format, sources.structures.get(doc.id, []), ann.start))
-    notes = iter(citations.render())
+        cites.append((f"d{doc.id}", location(doc.format, sources.structures.get(doc.id, []), ann.start)))
+    result = cite_all(style or briefing.style, language,
+                      tuple(reference(sources.documents[d]) for d in cited), tuple(cites))
+    notes = iter(result.notes)
     sections = []
     for sec in briefing.sections:
         excerpts = []
@@ -100,8 +101,8 @@ def build_memo(briefing: BriefingInfo, sources: MemoSources, style: str | None =
         classification=briefing.classification,
         summary=briefing.summary,
         sections=tuple(sections),
-        bibliography=tuple(citations.bibliography()),
-        note_style=citations.note_style,
+        bibliography=result.bibliography,
+        note_style=result.note_style,
         language=language,
         portion_marking=briefing.portion_marking,
     )

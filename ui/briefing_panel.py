@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+import html
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app import undo
 from app.domain import BriefingInfo, ItemInfo
+from app.errors import KnownError
 from app.library import Library
 from exporters import render_html
 from exporters.citation_style import available as available_styles
@@ -112,6 +115,24 @@ class OutlineTree(QTreeWidget):
                 position -= 1
             if section:
                 self.move_item.emit(int(dragged.data(0, ID_ROLE)), section, position)
+
+
+class _PreviewSignals(QObject):
+    done = Signal(int, str)  # generation, the page (or the reason there is none)
+
+
+class _PreviewJob(QRunnable):
+    def __init__(self, lib: Library, briefing_id: int, generation: int) -> None:
+        super().__init__()
+        self.lib, self.briefing_id, self.generation = lib, briefing_id, generation
+        self.signals = _PreviewSignals()
+
+    def run(self) -> None:
+        try:
+            page = render_html(self.lib.memo(self.briefing_id))
+        except KnownError as exc:
+            page = f"<p>{html.escape(str(exc))}</p>"
+        self.signals.done.emit(self.generation, page)
 
 
 class BriefingEditor(QWidget):
@@ -202,6 +223,7 @@ class BriefingEditor(QWidget):
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(200)
         self._preview_timer.timeout.connect(self._refresh_preview)
+        self._preview_generation = 0
         self.show_briefing(None)
 
     # -- showing ----------------------------------------------------------------
@@ -262,8 +284,17 @@ class BriefingEditor(QWidget):
                     return
 
     def _refresh_preview(self) -> None:
+        """Render the memo off the UI thread (citing 100 excerpts takes citeproc-py a second
+        or two); only the latest request's page is shown."""
         if self.briefing is not None and self.lib is not None and self.tabs.currentIndex() == 1:
-            self.preview.setHtml(render_html(self.lib.memo(self.briefing.id)))
+            self._preview_generation += 1
+            job = _PreviewJob(self.lib, self.briefing.id, self._preview_generation)
+            job.signals.done.connect(self._on_preview)
+            QThreadPool.globalInstance().start(job)
+
+    def _on_preview(self, generation: int, page: str) -> None:
+        if generation == self._preview_generation:
+            self.preview.setHtml(page)
 
     # -- edits ------------------------------------------------------------------
     def _edit(self, text: str, action: object) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -587,6 +587,7 @@ class MainWindow(QMainWindow):
             self.worker.cancel()
             self.worker.wait(30_000)
         self.search.pool.waitForDone(5000)
+        QThreadPool.globalInstance().waitForDone(10_000)  # a memo preview being rendered
         self.settings.save_window(self.saveGeometry(), self.saveState())
         self.settings.sync()
         self.bridge.detach()
