@@ -38,7 +38,7 @@ from ui.models import ANNOTATION_MIME, annotation_ids
 KIND_ROLE = Qt.ItemDataRole.UserRole + 30
 ID_ROLE = Qt.ItemDataRole.UserRole + 31
 HEADER = (("title", "Title"), ("to", "To"), ("from_", "From"), ("date", "Date"), ("subject", "Subject"),
-          ("classification", "Classification"), ("portion_marking", "Portion marking"))
+          ("classification", "Classification"))
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français"}
 
 
@@ -152,7 +152,13 @@ class BriefingEditor(QWidget):
             edit.editingFinished.connect(lambda k=key: self._on_field(k))
             self.fields[key] = edit
             form.addRow(label, edit)
-        self.fields["portion_marking"].setPlaceholderText("e.g. U or U//FOUO: marks each paragraph")
+        portion = QLineEdit()
+        portion.setObjectName("brief_portion_marking")
+        portion.setPlaceholderText("(U)…")
+        portion.setToolTip("Portion marking: e.g. U or U//FOUO starts each paragraph with (U)")
+        portion.setMaximumWidth(90)
+        portion.editingFinished.connect(lambda: self._on_field("portion_marking"))
+        self.fields["portion_marking"] = portion
         self.style_choice = QComboBox()
         self.style_choice.setObjectName("brief_style")
         for info in available_styles():
@@ -165,8 +171,13 @@ class BriefingEditor(QWidget):
             self.language_choice.addItem(LANGUAGE_NAMES.get(code, code), code)
         self.language_choice.activated.connect(
             lambda _i: self._update("language", str(self.language_choice.currentData())))
-        form.addRow("Citation style", self.style_choice)
-        form.addRow("Memo language", self.language_choice)
+        self.style_choice.setToolTip("Citation style of the notes and the sources list")
+        self.language_choice.setToolTip("Memo language: its fixed words and quotation marks")
+        memo_row = QHBoxLayout()  # one row: the editor shares the window with the reader
+        memo_row.addWidget(self.style_choice, 1)
+        memo_row.addWidget(self.language_choice)
+        memo_row.addWidget(portion)
+        form.addRow("Citations", memo_row)
         self.summary = NoteEdit()
         self.summary.setObjectName("brief_summary")
         self.summary.setPlaceholderText("Bottom line up front")

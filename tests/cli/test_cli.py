@@ -1,7 +1,10 @@
-"""The command-line contract, driven through a real subprocess."""
+"""The command-line contract, driven in process through ``app.cli.main.run`` (one test runs
+the real ``main.py`` in a subprocess)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -11,19 +14,39 @@ from pathlib import Path
 import docx
 import pytest
 
+from app.cli import main as cli_main
 from tests import corpus
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def run(project: Path | None, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, str(REPO / "main.py")]
-    if project is not None:
-        cmd += ["--project", str(project)]
-    return subprocess.run(
-        [*cmd, *args], capture_output=True, text=True, timeout=120,
-        env={**os.environ, **(env or {})}, cwd=REPO, check=False,
-    )
+    """The command as a script would run it, in this process: exit status, stdout, stderr."""
+    argv = [*(["--project", str(project)] if project is not None else []), *args]
+    out, err = io.StringIO(), io.StringIO()
+    saved = {k: os.environ.get(k) for k in (env or {})}
+    os.environ.update(env or {})
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli_main.run(argv)
+            except SystemExit as exc:  # argparse: bad usage, --help
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+
+
+def test_main_py_runs_as_a_script(tmp_path: Path) -> None:
+    """The one subprocess: ``main.py`` is the ``dossier`` command."""
+    result = subprocess.run([sys.executable, str(REPO / "main.py"), "--project", str(tmp_path / "s.dossier"),
+                             "--json", "docs"], capture_output=True, text=True, timeout=120, cwd=REPO,
+                            check=False)
+    assert (result.returncode, result.stdout.strip()) == (0, "[]"), result.stderr
 
 
 def js(project: Path, *args: str) -> object:
