@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app import tag_paths
 from app.annotations import AnnotationSnapshot, now, restore_rows, snapshot_of
 from app.core import LibraryCore
+from app.dates import iso_date
 from app.domain import Changes, DocumentInfo, ImportResult, Span
 from app.errors import KnownError, NotFoundError
 from app.importers import Limits, extract_file, is_supported, read_file
@@ -165,6 +166,8 @@ class DocumentOps(LibraryCore):
             for key, value in fields.items():
                 if key == "title" and not (value or "").strip():
                     raise KnownError("a document needs a title")
+                if key == "published" and value and value.strip():
+                    value = iso_date(value)
                 setattr(d, key, value.strip() if isinstance(value, str) and value.strip() else None)
             self._queue_index(s, "document", [doc_id])
             self._queue_index(s, "annotation", s.scalars(

@@ -259,10 +259,14 @@ class ProjectFile:
         self.instance: str = canonical_uuid(rows.get("instance")) or self._new_instance()
 
     def _new_instance(self) -> str:
-        """Projects made before instance ids get one on first open."""
+        """Projects made before instance ids get one on first open (a read-only one, one
+        for this session: its index is then rebuilt on each open)."""
         value = str(uuidlib.uuid4())
-        with self.transaction() as s:
-            s.merge(ProjectInfo(key="instance", value=value))
+        try:
+            with self.transaction() as s:
+                s.merge(ProjectInfo(key="instance", value=value))
+        except KnownError:
+            pass
         return value
 
     def reidentify(self) -> None:

@@ -17,7 +17,7 @@ from app.domain import DocumentInfo
 FIELDS = (
     ("title", "Title"),
     ("author", "Author or organisation"),
-    ("published", "Published (YYYY-MM-DD)"),
+    ("published", "Published (2014-04-02 or April 2, 2014)"),
     ("source", "Source (URL or path)"),
 )
 

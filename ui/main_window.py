@@ -35,6 +35,7 @@ from ui.library_panel import LibraryPanel
 from ui.reader_view import ReaderPanel
 from ui.search_panel import SearchPanel
 from ui.settings import Settings
+from ui.shortcuts import ShortcutSheet, redo_keys, unique_keys
 from ui.tag_panel import TagPanel
 from ui.tag_picker import TagPicker
 from ui.undo_commands import LibraryCommand
@@ -147,8 +148,7 @@ class MainWindow(QMainWindow):
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo),
-                                       QKeySequence("Ctrl+Shift+Z")])
+        self.redo_action.setShortcuts(redo_keys())
         edit.addAction(self.undo_action)
         edit.addAction(self.redo_action)
         edit.addSeparator()
@@ -167,11 +167,20 @@ class MainWindow(QMainWindow):
         go = bar.addMenu("&View")
         go.addAction(self._action("&Find…", self.focus_search, QKeySequence.StandardKey.Find))
         go.addAction(self._action("Find (quick)", self.focus_search, "Ctrl+K"))
+        find_next, find_previous = QKeySequence.StandardKey.FindNext, QKeySequence.StandardKey.FindPrevious
+        for text, step, standard, key, name in (
+                ("Next Match", 1, find_next, "F3", "nextMatchAction"),
+                ("Previous Match", -1, find_previous, "Shift+F3", "previousMatchAction")):
+            action = self._action(text, partial(self.reader.view.next_match, step), name=name)
+            action.setShortcuts(unique_keys(standard, key))
+            go.addAction(action)
         for dock in (self.library_dock, self.tags_dock, self.inspector_dock, self.search_dock,
                      self.briefings_dock, self.highlights_dock):
             go.addAction(dock.toggleViewAction())
 
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&Keyboard Shortcuts", self.show_shortcuts, "Ctrl+/",
+                                         name="shortcutsAction"))
         help_menu.addAction(self._action("&About Dossier", self.about))
 
         toolbar = self.addToolBar("Main")
@@ -181,6 +190,9 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.undo_action)
         toolbar.addAction(self.redo_action)
         self._refresh_recent()
+
+    def show_shortcuts(self) -> None:
+        ShortcutSheet(self, self.findChildren(QAction)).exec()
 
     def _connect(self) -> None:
         self.bridge.changed.connect(self._on_changed)

@@ -93,6 +93,20 @@ class ReaderView(QPlainTextEdit):
         self._marks = matches
         self._repaint_selections()
 
+    def next_match(self, step: int = 1) -> tuple[int, int] | None:
+        """Go to the next (``step`` 1) or previous (-1) search match from the cursor,
+        wrapping round; the match it went to."""
+        if not self._marks:
+            return None
+        marks = sorted(self._marks)
+        here = self.map.from_qt(self.textCursor().position())
+        if step > 0:
+            target = next((m for m in marks if m[0] > here), marks[0])
+        else:
+            target = next((m for m in reversed(marks) if m[0] < here), marks[-1])
+        self.show_span(*target)
+        return target
+
     def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
         sel = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.document())
@@ -110,8 +124,9 @@ class ReaderView(QPlainTextEdit):
             fmt = QTextCharFormat()
             fmt.setBackground(color)
             selections.append(self._selection(ann.start, ann.end, fmt))
-        for start, end in self._marks:
+        for start, end in self._marks:  # clearly marked until the next search
             fmt = QTextCharFormat()
+            fmt.setBackground(QColor(255, 213, 0, 210))
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
             fmt.setUnderlineColor(QColor("#d9480f"))
             fmt.setFontWeight(QFont.Weight.Bold)

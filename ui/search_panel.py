@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from html import escape
 
 from PySide6.QtCore import (
+    QEvent,
     QMimeData,
     QModelIndex,
     QObject,
@@ -18,7 +19,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QTextDocument
+from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -167,10 +168,21 @@ class SearchPanel(QWidget):
         self.refine_timer.timeout.connect(lambda: self.run_now(refine=True))
         self.box.textChanged.connect(lambda _t: self.timer.start())
         self.box.returnPressed.connect(lambda: self.run_now(refine=True))
+        self.box.installEventFilter(self)
         for combo in (self.kind, self.tag, self.doc):
             combo.currentIndexChanged.connect(lambda _i: self.timer.start())
         for edit in (self.since, self.until):
             edit.textChanged.connect(lambda _t: self.timer.start())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down in the search box goes to the results (Enter there opens one)."""
+        if (watched is self.box and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down
+                and self.results.count()):
+            self.results.setFocus()
+            self.results.setCurrentRow(0)
+            return True
+        return super().eventFilter(watched, event)
 
     def set_library(self, lib: Library) -> None:
         self.lib = lib

@@ -182,3 +182,19 @@ def test_metadata_edit(lib: Library, text_doc: int) -> None:
     with pytest.raises(Exception, match="title"):
         lib.update_document(text_doc, title="  ")
     assert lib.search("doc:hearing", kind="passage")
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("2014-04-02", "2014-04-02"), ("April 2, 2014", "2014-04-02"), ("2 April 2014", "2014-04-02"),
+    ("2 de abril de 2014", "2014-04-02"), ("Apr. 2014", "2014-04"), ("2014", "2014"), ("", None),
+])
+def test_published_dates_are_stored_as_iso(lib: Library, text_doc: int, typed: str, stored: str | None) -> None:
+    assert lib.update_document(text_doc, published=typed).published == stored
+
+
+@pytest.mark.parametrize("typed", ["02/04/2014", "yesterday", "2014-13-01", "Feb 30, 2014"])
+def test_dates_that_cannot_be_read_are_refused(lib: Library, text_doc: int, typed: str) -> None:
+    lib.update_document(text_doc, published="2020")
+    with pytest.raises(InvalidInput):
+        lib.update_document(text_doc, published=typed)
+    assert lib.document(text_doc).published == "2020"
