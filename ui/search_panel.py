@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from html import escape
 
@@ -19,7 +18,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QTextDocument
+from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,9 +45,19 @@ DEBOUNCE_MS = 120
 REFINE_MS = 350  # after a time-limited answer, search in full once typing pauses
 LIMIT = 50
 HIT_ROLE = Qt.ItemDataRole.UserRole + 20
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
+def marked_html(text: str, marks: tuple[tuple[int, int], ...]) -> str:
+    """``text`` escaped, the spans in ``marks`` bold on yellow: placed by offsets, so a
+    ``**`` or ``<b>`` in the text itself is only text."""
+    out, pos = [], 0
+    for a, b in marks:
+        out += [escape(text[pos:a]), f"<b style='background:#ffe066'>{escape(text[a:b])}</b>"]
+        pos = b
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
 def snippet_html(hit: IndexHit) -> str:
-    body = _BOLD.sub(lambda m: f"<b style='background:#ffe066'>{m.group(1)}</b>", escape(hit.snippet))
+    body = marked_html(hit.snippet_text or hit.snippet, hit.snippet_marks)
     kind = "Highlight" if hit.kind == "annotation" else "Passage"
     tags = f" · {escape(', '.join(hit.tags))}" if hit.tags else ""
     return (f"<span style='color:#555'>{kind} · <b>{escape(hit.doc_title)}</b>{tags}</span>"
@@ -91,15 +100,23 @@ class HtmlDelegate(QStyledItemDelegate):
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        """The height the row's text takes at the width it is painted at (the list's), so
+        rows never overlap, selected or not."""
         self.initStyleOption(option, index)
         doc = QTextDocument()
         doc.setHtml(option.text)
-        doc.setTextWidth(max(option.rect.width(), 200))
-        return QSize(int(doc.idealWidth()), int(doc.size().height()) + 4)
+        view = option.widget
+        width = view.viewport().width() if isinstance(view, QAbstractItemView) else option.rect.width()
+        doc.setTextWidth(max(width, 120))
+        return QSize(int(doc.textWidth()), int(doc.size().height()) + 6)
 
 
 class ResultList(QListWidget):
     """Highlights dragged from the results carry their ids (drop them on a briefing)."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.scheduleDelayedItemsLayout()  # row heights follow the new width
 
     def mimeData(self, items: Sequence[QListWidgetItem]) -> QMimeData:
         hits = [i.data(HIT_ROLE) for i in items]

@@ -30,7 +30,7 @@ from storage.index.merge import ChildMerge
 from storage.index.phrase import adjacent_phrases
 from storage.index.query import MAX_EXPANSION, Parser, bound_expansions, shorter_prefixes, typed_stems
 from storage.index.schema import SCHEMA_VERSION, TEXT_FIELDS, Frequent, build_schema, with_pairs
-from storage.index.snippets import locate
+from storage.index.snippets import locate_marks, starred
 from storage.index.term_union import FILTER_CACHE, top_hits, warm_filter
 from storage.index.vocabulary import Vocabulary
 
@@ -79,6 +79,8 @@ class IndexHit:
     tags: tuple[str, ...]
     note: str
     color: str | None
+    snippet_text: str = ""  # the snippet without marks, and where its matched words are
+    snippet_marks: tuple[tuple[int, int], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -514,10 +516,13 @@ class SearchIndex:
              words: set[tuple[str, Any]]) -> IndexHit:
         body: str = fields.get("body") or ""
         start = int(fields["start"])
+        marks: tuple[tuple[int, int], ...] = ()
         if snippets:
-            snippet, matches = locate(body, fields.get("lang"), words)
+            (text, marks), matches = locate_marks(body, fields.get("lang"), words)
+            snippet = starred(text, marks)
         else:
-            snippet, matches = body[:200], ()
+            text = snippet = body[:200]
+            matches = ()
         tags = tuple(fields.get("tag_paths") or ())
         return IndexHit(
             kind=fields["kind"],
@@ -532,6 +537,8 @@ class SearchIndex:
             tags=tags,
             note=fields.get("note") or "",
             color=fields.get("color"),
+            snippet_text=text,
+            snippet_marks=marks,
         )
 
     def keys(self) -> list[str]:

@@ -27,9 +27,23 @@ def _text(t: str | bytes) -> str:
     return t.decode("utf-8") if isinstance(t, bytes) else t
 
 
+Marks = tuple[tuple[int, int], ...]
+
+
 def locate(
     body: str, lang: str | None, matched: set[tuple[str, bytes]]
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The snippet with its words between ``**`` (the CLI's form), and the words' spans in
+    ``body``."""
+    (text, marks), spans = locate_marks(body, lang, matched)
+    return starred(text, marks), spans
+
+
+def locate_marks(
+    body: str, lang: str | None, matched: set[tuple[str, bytes]]
+) -> tuple[tuple[str, Marks], tuple[tuple[int, int], ...]]:
+    """The snippet as plain text with the spans of its marked words, and the words' spans
+    in ``body``: marks by offsets never collide with ``**`` in the text itself."""
     field = "text_es" if lang == "es" else "text_en"
     words = {_text(t).encode("utf-8") for f, t in matched if f in (field, "note")}
     starts = {_text(t) for f, t in matched if f == "pre"}
@@ -61,9 +75,9 @@ def _spans(analyzer: Analyzer, body: str, wanted: Callable[[bytes | None], bool]
     return list(map(re.Match.span, chosen))
 
 
-def _snippet(body: str, spans: list[tuple[int, int]]) -> str:
+def _snippet(body: str, spans: list[tuple[int, int]]) -> tuple[str, Marks]:
     if not spans:
-        return _trim(body, 0, min(len(body), WINDOW * 2))
+        return _collapsed(body, 0, min(len(body), WINDOW * 2), [])
     first = spans[0][0]
     lo = max(0, first - WINDOW)
     hi = min(len(body), first + WINDOW)
@@ -71,18 +85,38 @@ def _snippet(body: str, spans: list[tuple[int, int]]) -> str:
         lo -= 1
     while hi < len(body) and not body[hi].isspace() and hi - first < WINDOW + 20:
         hi += 1
+    return _collapsed(body, lo, hi, [(a, b) for a, b in spans if a >= lo and b <= hi])
+
+
+def _collapsed(body: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> tuple[str, Marks]:
+    """``body[lo:hi]`` with runs of white space made one space, ellipses where it is cut,
+    and ``spans`` moved to where their words now stand."""
+    head = "… " if lo > 0 else ""
     out: list[str] = []
-    pos = lo
-    for a, b in spans:
-        if a < lo or b > hi:
-            continue
-        out.append(body[pos:a])
-        out.append(f"**{body[a:b]}**")
+    where: dict[int, int] = {}  # body offset -> offset in the snippet
+    for i in range(lo, hi):
+        ch = body[i]
+        if ch.isspace():
+            if not out or out[-1] == " ":
+                where[i] = len(out) + len(head)
+                continue
+            ch = " "
+        where[i] = len(out) + len(head)
+        out.append(ch)
+    text = "".join(out).rstrip()
+    start_cut = len(text) - len(text.lstrip())
+    text = text.lstrip()
+    where[hi] = len(head) + len(out)
+    marks = tuple((where[a] - start_cut, min(where[b], len(head) + start_cut + len(text)) - start_cut)
+                  for a, b in spans)
+    return head + text + (" …" if hi < len(body) else ""), marks
+
+
+def starred(text: str, marks: Marks) -> str:
+    """``text`` with each marked span between ``**``."""
+    out, pos = [], 0
+    for a, b in marks:
+        out += [text[pos:a], "**", text[a:b], "**"]
         pos = b
-    out.append(body[pos:hi])
-    return _trim("".join(out), 0, None, lo > 0, hi < len(body))
-
-
-def _trim(text: str, lo: int, hi: int | None, head: bool = False, tail: bool = False) -> str:
-    text = " ".join(text[lo:hi].split())
-    return ("… " if head else "") + text + (" …" if tail else "")
+    out.append(text[pos:])
+    return "".join(out)
