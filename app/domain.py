@@ -103,9 +103,11 @@ class TagInfo:
     color: str
     description: str
     count: int  # annotations carrying this tag itself
+    total: int = 0  # annotations carrying it or any tag under it
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.path, "count": self.count, "color": self.color}
+        return {"id": self.id, "name": self.path, "count": self.count, "total": self.total,
+                "color": self.color}
 
 
 @dataclass(frozen=True)

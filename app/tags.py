@@ -58,6 +58,14 @@ class TagOps(LibraryCore):
                     select(AnnotationTag.tag_id, func.count()).group_by(AnnotationTag.tag_id)
                 ).all()
             )
+            rows = list(s.scalars(select(Tag)))
+            parents = {t.id: t.parent_id for t in rows}
+            under: dict[int, set[int]] = {t.id: set() for t in rows}  # highlights in each subtree
+            for ann_id, tag_id in s.execute(select(AnnotationTag.annotation_id, AnnotationTag.tag_id)):
+                node: int | None = tag_id
+                while node is not None and node in under:
+                    under[node].add(ann_id)
+                    node = parents.get(node)
             infos = [
                 TagInfo(
                     id=t.id,
@@ -67,8 +75,9 @@ class TagOps(LibraryCore):
                     color=t.color,
                     description=t.description,
                     count=counts.get(t.id, 0),
+                    total=len(under[t.id]),
                 )
-                for t in s.scalars(select(Tag))
+                for t in rows
             ]
         return sorted(infos, key=lambda t: t.path.lower())
 

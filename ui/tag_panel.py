@@ -39,7 +39,10 @@ class TagModel(QStandardItemModel):
             name.setToolTip(tag.description or tag.path)
             name.setFlags(name.flags() | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
                           | Qt.ItemFlag.ItemIsEditable)
-            count = QStandardItem(str(tag.count))
+            shown = str(tag.total) if tag.total == tag.count else f"{tag.total} ({tag.count} own)"
+            count = QStandardItem(shown)
+            count.setToolTip(f"{tag.total} highlight(s) here and under it; "
+                             f"{tag.count} tagged {tag.name} itself")
             count.setEditable(False)
             count.setFlags(count.flags() & ~Qt.ItemFlag.ItemIsDropEnabled)
             parent = items.get(tag.parent_id) if tag.parent_id is not None else None

@@ -33,7 +33,8 @@ def _ann_line(a: AnnotationInfo) -> str:
 
 def _tag_line(t: TagInfo) -> str:
     depth = t.path.count("/")
-    return f"{'  ' * depth}{t.name}  ({t.count})  {t.color}"
+    shown = str(t.total) if t.total == t.count else f"{t.total}, {t.count} own"
+    return f"{'  ' * depth}{t.name}  ({shown})  {t.color}"
 
 
 def _brief_text(b: BriefingInfo) -> str:

@@ -4,6 +4,7 @@ rows that never overlap (issue 21)."""
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -35,5 +36,5 @@ def test_marks_by_offsets_on_text_with_stars(window: MainWindow, qtbot: QtBot, t
     results.setCurrentRow(0)
     qtbot.wait(50)
     rects = [results.visualItemRect(results.item(r)) for r in range(results.count())]
-    for upper, lower in zip(rects, rects[1:], strict=False):
+    for upper, lower in pairwise(rects):
         assert upper.bottom() < lower.top()
