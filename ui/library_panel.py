@@ -59,15 +59,22 @@ class LibraryPanel(QWidget):
         return int(index.data(ID_ROLE)) if index.isValid() else None
 
     def select(self, doc_id: int, emit: bool = True) -> None:
+        """Make ``doc_id`` the current, selected row (``emit``: as if the user chose it).
+        The selection model's signals stay on: the view repaints from them."""
         row = self.model.row_of(doc_id)
         index = self.proxy.mapFromSource(self.model.index(row, 0)) if row is not None else None
         if index is not None and index.isValid():
-            blocker = self.view.selectionModel().blockSignals(not emit)
-            self.view.setCurrentIndex(index)
-            self.view.selectionModel().blockSignals(blocker)
+            self._quiet = not emit
+            try:
+                self.view.setCurrentIndex(index)
+                self.view.scrollTo(index)
+            finally:
+                self._quiet = False
+
+    _quiet = False
 
     def _on_activated(self, index: QModelIndex) -> None:
-        if index.isValid():
+        if index.isValid() and not self._quiet:
             self.document_selected.emit(int(index.data(ID_ROLE)))
 
     def _edit(self) -> None:

@@ -352,6 +352,8 @@ class MainWindow(QMainWindow):
         self.reader.show_document(doc, self.lib.document_text(doc_id), self.lib.document_structure(doc_id),
                                   self.lib.annotations(doc_id))
         self.library.select(doc_id, emit=False)
+        if self.inspector.annotation is not None and self.inspector.annotation.doc_id != doc_id:
+            self.inspector.show_annotation(None)  # it showed a highlight of another document
         if self.tag_filter is None:
             self._refresh_highlight_list()
 
@@ -379,6 +381,8 @@ class MainWindow(QMainWindow):
         self.reader.view.show_span(hit.start, hit.end)
         if hit.annotation_id:
             self.select_annotation(hit.annotation_id)
+        else:
+            self.inspector.show_annotation(None)
 
     def _selection(self) -> tuple[int, int, int] | None:
         span = self.reader.view.selected_span()
