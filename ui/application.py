@@ -44,8 +44,11 @@ def open_library(project: Path) -> Library | None:
         return None
 
 
-def run_app(project: Path) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def run_app(project: Path, verbose: bool = False) -> int:
+    # Quiet on the terminal unless asked: warnings and errors only (Alembic logs each
+    # migration step at INFO).
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Dossier")

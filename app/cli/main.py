@@ -14,7 +14,7 @@ from app.errors import KnownError
 from app.library import Library
 from app.paths import project_from_env
 
-GuiLauncher = Callable[[Path], int]
+GuiLauncher = Callable[[Path, bool], int]  # project, verbose
 
 
 def run(argv: Sequence[str] | None = None, gui: GuiLauncher | None = None) -> int:
@@ -25,8 +25,9 @@ def run(argv: Sequence[str] | None = None, gui: GuiLauncher | None = None) -> in
         if gui is None:
             message("error: the window is not available from here; run `dossier gui`")
             return 1
-        return gui(project)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+        return gui(project, args.verbose)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s: %(message)s")
     out = Output(args.json)
     try:
         lib = Library.open(project)

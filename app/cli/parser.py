@@ -27,6 +27,7 @@ def build() -> Parser:
     p.add_argument("--project", metavar="FILE", help="project file (default: $DOSSIER_PROJECT, "
                    "else the default project in the user data folder)")
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
+    p.add_argument("--verbose", action="store_true", help="log what the libraries do (migrations…) on stderr")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("gui", help="open the window (the default with no command)")
