@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import QSize, Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -44,6 +44,14 @@ from ui.workers import Progress, Worker, run_with_progress
 EXPORT_FILTER = "Word memo (*.docx);;Markdown (*.md);;Web page (*.html);;PDF (*.pdf)"
 
 
+DEFAULT_SIZE = QSize(1400, 880)
+
+
+def default_size(available: QSize) -> QSize:
+    """1400×880, or what fits the screen's free area (a 1366×768 laptop's is smaller)."""
+    return DEFAULT_SIZE.boundedTo(QSize(max(640, available.width() - 16), max(480, available.height() - 32)))
+
+
 class MainWindow(QMainWindow):
     def __init__(self, lib: Library, settings: Settings) -> None:
         super().__init__()
@@ -70,7 +78,7 @@ class MainWindow(QMainWindow):
         self._docks()
         self._actions()
         self._connect()
-        self.resize(1400, 880)
+        self.resize(default_size(self.screen().availableGeometry().size()))
         self.attach(lib)
         geometry, state = settings.geometry(), settings.state()
         if geometry is not None:

@@ -101,3 +101,12 @@ def test_a_failed_index_update_is_shown_in_the_status_bar(doc_window: MainWindow
                     timeout=10000)
     message = doc_window.statusBar().currentMessage()
     assert "No space left on device" in message and str(doc_window.lib._index.folder) in message
+
+
+def test_the_default_window_fits_the_screen() -> None:
+    from PySide6.QtCore import QSize
+
+    from ui.main_window import default_size
+
+    assert default_size(QSize(1366, 736)) == QSize(1350, 704)  # a laptop's free area
+    assert default_size(QSize(1920, 1040)) == QSize(1400, 880)
