@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFontDialog,
     QFormLayout,
     QInputDialog,
     QLineEdit,
@@ -68,6 +70,11 @@ def ask_item(parent: QWidget, title: str, label: str, items: list[str]) -> str |
         return None
     choice, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
     return str(choice) if ok else None
+
+
+def ask_font(parent: QWidget, current: QFont) -> QFont | None:
+    ok, font = QFontDialog.getFont(current, parent, "Reader font")
+    return font if ok else None
 
 
 def show_error(parent: QWidget, title: str, text: str) -> None:

@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.resize(default_size(self.screen().availableGeometry().size()))
         self.attach(lib)
+        self.reader.view.set_reader_font(*settings.reader_font())
         geometry, state = settings.geometry(), settings.state()
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -175,6 +176,15 @@ class MainWindow(QMainWindow):
         go = bar.addMenu("&View")
         go.addAction(self._action("&Find…", self.focus_search, QKeySequence.StandardKey.Find))
         go.addAction(self._action("Find (quick)", self.focus_search, "Ctrl+K"))
+        go.addSeparator()
+        go.addAction(self._action("Reader &Font…", self.choose_reader_font, name="readerFontAction"))
+        for text, step, standard, keys in (
+                ("&Larger Text", 1, QKeySequence.StandardKey.ZoomIn, ("Ctrl++", "Ctrl+=")),
+                ("&Smaller Text", -1, QKeySequence.StandardKey.ZoomOut, ("Ctrl+-",))):
+            action = self._action(text, partial(self.step_reader_font, step))
+            action.setShortcuts(unique_keys(standard, *keys))
+            go.addAction(action)
+        go.addSeparator()
         find_next, find_previous = QKeySequence.StandardKey.FindNext, QKeySequence.StandardKey.FindPrevious
         for text, step, standard, key, name in (
                 ("Next Match", 1, find_next, "F3", "nextMatchAction"),
@@ -198,6 +208,19 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.undo_action)
         toolbar.addAction(self.redo_action)
         self._refresh_recent()
+
+    def choose_reader_font(self) -> None:
+        font = dialogs.ask_font(self, self.reader.view.font())
+        if font is not None:
+            self._set_reader_font(font.family(), font.pointSizeF())
+
+    def step_reader_font(self, step: int) -> None:
+        font = self.reader.view.font()
+        self._set_reader_font(font.family(), min(36.0, max(8.0, font.pointSizeF() + step)))
+
+    def _set_reader_font(self, family: str, size: float) -> None:
+        self.reader.view.set_reader_font(family, size)
+        self.settings.set_reader_font(family, size)
 
     def show_shortcuts(self) -> None:
         ShortcutSheet(self, self.findChildren(QAction)).exec()

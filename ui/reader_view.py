@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QFont,
     QHelpEvent,
     QMouseEvent,
+    QResizeEvent,
     QTextCharFormat,
     QTextCursor,
 )
@@ -25,6 +26,9 @@ from ui.offsets import OffsetMap
 
 HEADING_SIZES = {1: 1.6, 2: 1.35, 3: 1.2}
 ALPHA = 120  # overlapping highlights blend, so each stays visible
+
+
+MEASURE = 75  # characters a line at most
 
 
 class ReaderView(QPlainTextEdit):
@@ -51,6 +55,30 @@ class ReaderView(QPlainTextEdit):
         self._marks: list[tuple[int, int]] = []
         self._flash: tuple[int, int] | None = None
         self.viewport().installEventFilter(self)
+
+    def set_reader_font(self, family: str | None, size: float | None) -> None:
+        font = self.font()
+        if family:
+            font.setFamily(family)
+        if size:
+            font.setPointSizeF(size)
+        self.setFont(font)
+        self._fit_measure()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_measure()
+
+    def _fit_measure(self) -> None:
+        """Lines of about ``MEASURE`` characters, centred: wider ones are hard to read."""
+        wanted = self.fontMetrics().averageCharWidth() * MEASURE + 2 * self.document().documentMargin()
+        side = max(0, int((self.width() - wanted) / 2))
+        if self.viewportMargins().left() != side:
+            self.setViewportMargins(side, 0, side, 0)
+            # QPlainTextEdit wraps at the viewport's width when the widget is resized, which
+            # was before the margins changed: have it wrap again at the new width.
+            self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+            self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
 
     # -- content ---------------------------------------------------------------
     def load(self, doc_id: int, text: str, spans: list[Span], annotations: list[AnnotationInfo]) -> None:

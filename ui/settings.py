@@ -52,5 +52,18 @@ class Settings:
         if tag not in items and len(items) < 9:
             self.set_favourite_tags([*items, tag])
 
+    def reader_font(self) -> tuple[str | None, float | None]:
+        family = self._q.value("reader/family")
+        size = self._q.value("reader/size")
+        try:
+            points = float(str(size)) if size is not None else None
+        except ValueError:
+            points = None
+        return (str(family) if family else None), points
+
+    def set_reader_font(self, family: str, size: float) -> None:
+        self._q.setValue("reader/family", family)
+        self._q.setValue("reader/size", size)
+
     def sync(self) -> None:
         self._q.sync()
