@@ -4,6 +4,7 @@ the reader's font and size chosen with keys and remembered."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -11,8 +12,13 @@ from pytestqt.qtbot import QtBot
 from ui.main_window import MainWindow
 
 
-def test_lines_keep_a_readable_measure(doc_window: MainWindow, qtbot: QtBot) -> None:
+def test_lines_keep_a_readable_measure(doc_window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
     window = doc_window
+    long = tmp_path / "long.txt"
+    long.write_text("Long\n\n" + "Seizures of fentanyl rose again at the ports of entry. " * 40, encoding="utf-8")
+    doc = window.lib.import_file(long).id
+    assert doc is not None
+    window.show_document(doc)
     view = window.reader.view
     for width in (1920, 1366, 900):
         window.resize(width, 800)
