@@ -18,6 +18,11 @@ def default_project() -> Path:
     return folder / "default.dossier"
 
 
+def sample_project_path() -> Path:
+    """Where the sample project is made (beside the default project)."""
+    return default_project().with_name("sample.dossier")
+
+
 def project_from_env(explicit: str | os.PathLike[str] | None) -> Path:
     """``--project``, else ``$DOSSIER_PROJECT``, else the default project."""
     if explicit:

@@ -24,6 +24,8 @@ from app.domain import PALETTE, AnnotationInfo, Changes, ImportResult
 from app.errors import KnownError
 from app.importers import SUPPORTED
 from app.library import Library
+from app.paths import sample_project_path
+from app.sample import build_sample
 from exporters.atomic import safe_file_name
 from storage.index import IndexHit
 from ui import dialogs
@@ -199,6 +201,7 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&Keyboard Shortcuts", self.show_shortcuts, "Ctrl+/",
                                          name="shortcutsAction"))
+        help_menu.addAction(self._action("Open the &Sample Project", self.open_sample, name="sampleAction"))
         help_menu.addAction(self._action("&About Dossier", self.about))
 
         toolbar = self.addToolBar("Main")
@@ -208,6 +211,21 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.undo_action)
         toolbar.addAction(self.redo_action)
         self._refresh_recent()
+
+    def open_sample(self) -> None:
+        """Open the sample project, making it first if this is the first time."""
+        path = sample_project_path()
+        if not path.exists():
+            try:
+                build_sample(path)
+            except KnownError as exc:
+                dialogs.show_error(self, "Cannot make the sample project", str(exc))
+                return
+        if self.open_project(path):
+            docs = self.lib.documents()
+            if docs:
+                self.show_document(docs[0].id)
+            self.briefings.refresh(select=1)
 
     def choose_reader_font(self) -> None:
         font = dialogs.ask_font(self, self.reader.view.font())
@@ -226,6 +244,8 @@ class MainWindow(QMainWindow):
         ShortcutSheet(self, self.findChildren(QAction)).exec()
 
     def _connect(self) -> None:
+        self.reader.import_button.clicked.connect(self.import_dialog)
+        self.reader.sample_button.clicked.connect(self.open_sample)
         self.bridge.changed.connect(self._on_changed)
         self.library.document_selected.connect(self.show_document)
         self.library.files_dropped.connect(self.import_paths)
@@ -265,7 +285,7 @@ class MainWindow(QMainWindow):
         self.tag_filter = None
         self.search.set_library(lib)
         self.briefings.set_library(lib)
-        self.reader.show_placeholder()
+        self.reader.show_placeholder(empty_project=not lib.documents())
         self.inspector.show_annotation(None)
         self._on_changed(Changes(documents=True, annotations=True, tags=True, briefings=True))
         self.setWindowTitle(f"{lib.path.stem} — Dossier")
@@ -331,6 +351,8 @@ class MainWindow(QMainWindow):
             self.library.set_documents(docs)
             if self.doc_id is not None and self.doc_id not in {d.id for d in docs}:
                 self.doc_id = None
+                self.reader.show_placeholder(empty_project=not docs)
+            elif self.doc_id is None and docs and self.reader.empty.isVisible():
                 self.reader.show_placeholder()
             elif self.doc_id is not None and self.doc_id in changes.doc_ids and changes.documents:
                 self.reader.set_header(lib.document(self.doc_id))

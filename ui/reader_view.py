@@ -18,7 +18,16 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTextEdit,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain import AnnotationInfo, DocumentInfo, Span
 from ui.models import color_of
@@ -259,20 +268,52 @@ class ReaderPanel(QWidget):
         self.header.setMargin(8)
         self.header.setStyleSheet("QLabel#readerHeader { background: palette(alternate-base); }")
         self.view = ReaderView()
+        self.empty = QWidget()  # what a project with no documents shows: what to do next
+        self.empty.setObjectName("emptyState")
+        intro = QLabel(
+            "<h2>Start by bringing in your sources</h2>"
+            "<p>Import testimony, statements, reports, slide decks or web pages saved as text "
+            "(File ▸ Import, Ctrl+I), or drop files and folders on the library.</p>"
+            "<p>Then select a passage and press <b>H</b> to highlight and tag it, find anything "
+            "again with <b>Ctrl+F</b>, and build a memo under <b>Briefings</b>.</p>"
+            "<p>New here? The sample project has two short reports, highlights and a briefing.</p>")
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        self.import_button = QPushButton("Import files…")
+        self.import_button.setObjectName("emptyImport")
+        self.sample_button = QPushButton("Open the sample project")
+        self.sample_button.setObjectName("emptySample")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.sample_button)
+        buttons.addStretch(1)
+        empty_layout = QVBoxLayout(self.empty)
+        empty_layout.setContentsMargins(48, 36, 48, 36)
+        empty_layout.addWidget(intro)
+        empty_layout.addLayout(buttons)
+        empty_layout.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
         layout.addWidget(self.view)
+        layout.addWidget(self.empty)
         self.show_placeholder()
 
-    def show_placeholder(self) -> None:
+    def show_placeholder(self, empty_project: bool = False) -> None:
+        """No document open; ``empty_project``: none to open either, so say how to start."""
         self.header.setText("<i>Open a document from the library, or import one (File ▸ Import, "
                             "or drop files on the library).</i>")
+        self.header.setVisible(not empty_project)
+        self.view.setVisible(not empty_project)
+        self.empty.setVisible(empty_project)
         self.view.clear_document()
 
     def show_document(self, doc: DocumentInfo, text: str, spans: list[Span],
                       annotations: list[AnnotationInfo]) -> None:
+        self.empty.hide()
+        self.header.show()
+        self.view.show()
         self.set_header(doc)
         self.view.load(doc.id, text, spans, annotations)
 
