@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, update
@@ -12,7 +13,7 @@ from app.annotations import check_color
 from app.core import LibraryCore
 from app.domain import Changes, TagInfo
 from app.errors import InvalidInput
-from storage.models import AnnotationTag, DocumentTag, IndexOutbox, Tag
+from storage.models import AnnotationTag, DocumentTag, IndexOutbox, ProjectInfo, Tag
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,58 @@ def _documents_under(s: Session, tag_ids: set[int]) -> set[int]:
     return set(s.scalars(select(DocumentTag.document_id).where(DocumentTag.tag_id.in_(tag_ids))))
 
 
+FAVOURITES_KEY = "favourite_tags"  # project_info: JSON list of tag ids, keys 1-9 in order
+FAVOURITES = 9
+
+
+def _favourite_ids(s: Session) -> list[int]:
+    row = s.get(ProjectInfo, FAVOURITES_KEY)
+    try:
+        ids = json.loads(row.value) if row is not None else []
+    except ValueError:
+        return []
+    return [i for i in ids if isinstance(i, int)][:FAVOURITES] if isinstance(ids, list) else []
+
+
+def _set_favourite_ids(s: Session, ids: list[int]) -> None:
+    value = json.dumps(ids[:FAVOURITES])
+    row = s.get(ProjectInfo, FAVOURITES_KEY)
+    if row is None:
+        s.add(ProjectInfo(key=FAVOURITES_KEY, value=value))
+    else:
+        row.value = value
+
+
 class TagOps(LibraryCore):
+    def favourite_tags(self) -> list[TagInfo]:
+        """The tags on keys 1-9, in order: kept by id, so they follow renames and moves."""
+        with self._read() as s:
+            ids = _favourite_ids(s)
+        by_id = {t.id: t for t in self.tags()}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def remember_favourite(self, path: str) -> None:
+        """The first nine tags used become keys 1-9, in that order, so the keys stay put."""
+        with self._tx() as s:
+            tag = tag_paths.find(s, path)
+            ids = [i for i in _favourite_ids(s) if s.get(Tag, i) is not None]
+            if tag is None or tag.id in ids or len(ids) >= FAVOURITES:
+                return
+            _set_favourite_ids(s, [*ids, tag.id])
+        self._notify(Changes(tags=True))
+
+    def set_favourite(self, number: int, path: str) -> list[TagInfo]:
+        """Put the tag ``path`` on key ``number`` (1-9)."""
+        if not 1 <= number <= FAVOURITES:
+            raise InvalidInput(f"favourite keys are 1 to {FAVOURITES}")
+        with self._tx() as s:
+            tag = tag_paths.get(s, path)
+            ids = [i for i in _favourite_ids(s) if s.get(Tag, i) is not None and i != tag.id]
+            ids.insert(min(number - 1, len(ids)), tag.id)
+            _set_favourite_ids(s, ids)
+        self._notify(Changes(tags=True))
+        return self.favourite_tags()
+
     def tags(self) -> list[TagInfo]:
         """Every tag with its full path and how many highlights carry it."""
         with self._read() as s:
@@ -134,6 +186,10 @@ class TagOps(LibraryCore):
             moved = tag_paths.descendant_ids(s, src.id)
             self._queue_index(s, "annotation", _annotations_under(s, moved))
             self._queue_index(s, "document", _documents_under(s, moved))
+            favourites = _favourite_ids(s)
+            if src.id in favourites:  # its key now applies the tag it went into
+                kept = [dst.id if i == src.id else i for i in favourites]
+                _set_favourite_ids(s, list(dict.fromkeys(kept)))
             self._merge(s, src, dst)
             dst_id = dst.id
         self._changed(Changes(tags=True, annotations=True))

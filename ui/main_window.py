@@ -32,6 +32,7 @@ from ui import dialogs
 from ui.annotation_panel import AnnotationPanel
 from ui.bridge import LibraryBridge
 from ui.briefing_panel import BriefingPanel
+from ui.favourites_bar import FavouritesBar
 from ui.inspector import Inspector
 from ui.library_panel import LibraryPanel
 from ui.reader_view import ReaderPanel
@@ -210,6 +211,9 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.highlight_action)
         toolbar.addAction(self.undo_action)
         toolbar.addAction(self.redo_action)
+        self.addToolBarBreak()
+        self.favourites = FavouritesBar(self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.favourites)
         self._refresh_recent()
 
     def open_sample(self) -> None:
@@ -244,6 +248,8 @@ class MainWindow(QMainWindow):
         ShortcutSheet(self, self.findChildren(QAction)).exec()
 
     def _connect(self) -> None:
+        self.favourites.apply_requested.connect(self.apply_favourite)
+        self.favourites.change_requested.connect(self.change_favourite)
         self.reader.import_button.clicked.connect(self.import_dialog)
         self.reader.sample_button.clicked.connect(self.open_sample)
         self.bridge.changed.connect(self._on_changed)
@@ -358,6 +364,7 @@ class MainWindow(QMainWindow):
                 self.reader.set_header(lib.document(self.doc_id))
         if changes.tags:
             tags = lib.tags()
+            self.favourites.show_tags(lib.favourite_tags())
             self.tags.set_tags(tags)
             self.inspector.set_tag_names([t.path for t in tags])
             self.search.set_filters(tags, docs if docs is not None else lib.documents())
@@ -466,7 +473,7 @@ class MainWindow(QMainWindow):
             if tags:
                 self.last_tags = tags
                 for tag in reversed(tags):
-                    self.settings.remember_tag(tag)
+                    self.lib.remember_favourite(tag)
             if command.annotation_id is not None:
                 self.select_annotation(command.annotation_id)
             cursor = self.reader.view.textCursor()
@@ -478,8 +485,17 @@ class MainWindow(QMainWindow):
         if target is not None:
             self._highlight(*target, list(self.last_tags))
 
+    def change_favourite(self, number: int) -> None:
+        paths = [t.path for t in self.lib.tags()]
+        if not paths:
+            self.statusBar().showMessage("No tags yet: highlight something and tag it first.", 4000)
+            return
+        chosen = dialogs.ask_item(self, "Favourite tag", f"Tag for key {number}:", paths)
+        if chosen:
+            self.lib.set_favourite(number, chosen)
+
     def apply_favourite(self, number: int) -> None:
-        favourites = self.settings.favourite_tags()
+        favourites = [t.path for t in self.lib.favourite_tags()]
         if number > len(favourites):
             self.statusBar().showMessage(f"No favourite tag {number} yet: tags you use become 1–9.", 4000)
             return

@@ -1,4 +1,5 @@
-"""Remembered window layout, recent projects and favourite tags (QSettings)."""
+"""Remembered window layout, recent projects and the reader's font (QSettings); favourite
+tags are the project's own (``Library.favourite_tags``)."""
 
 from __future__ import annotations
 
@@ -37,20 +38,6 @@ class Settings:
         items = [p for p in self.recent_projects() if p != path.resolve()]
         items.insert(0, path.resolve())
         self._q.setValue("projects/recent", [str(p) for p in items[:MAX_RECENT]])
-
-    def favourite_tags(self) -> list[str]:
-        value = self._q.value("tags/favourites", [])
-        items = value if isinstance(value, list) else [value] if value else []
-        return [str(v) for v in items][:9]
-
-    def set_favourite_tags(self, tags: list[str]) -> None:
-        self._q.setValue("tags/favourites", tags[:9])
-
-    def remember_tag(self, tag: str) -> None:
-        """The first nine tags used become keys 1–9, in that order, so the keys stay put."""
-        items = self.favourite_tags()
-        if tag not in items and len(items) < 9:
-            self.set_favourite_tags([*items, tag])
 
     def reader_font(self) -> tuple[str | None, float | None]:
         family = self._q.value("reader/family")
