@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMenu, QToolBar, QToolButton, QWidget
 
 from app.domain import TagInfo
@@ -21,6 +22,7 @@ class FavouritesBar(QToolBar):
         self.setObjectName("favouritesBar")
         self.setMovable(False)
         self.buttons: list[QToolButton] = []
+        self._slots: list[QAction] = []  # a toolbar shows or hides a widget through its action
         self.addWidget(QLabel(" Keys: "))
         for number in range(1, 10):
             button = QToolButton()
@@ -29,7 +31,7 @@ class FavouritesBar(QToolBar):
             button.clicked.connect(partial(self.apply_requested.emit, number))
             button.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             button.customContextMenuRequested.connect(partial(self._menu, number))
-            self.addWidget(button)
+            self._slots.append(self.addWidget(button))
             self.buttons.append(button)
         self.show_tags([])
 
@@ -46,7 +48,11 @@ class FavouritesBar(QToolBar):
                 button.setIcon(color_icon(tag.color))
                 button.setToolTip(f"Key {number} highlights the selection with {tag.path} "
                                   "(right-click to change)")
-            button.setVisible(tag is not None or number == len(tags) + 1)
+            self._slots[number - 1].setVisible(tag is not None or number == len(tags) + 1)
+
+    def shown(self) -> list[str]:
+        """The chips on show, as they read."""
+        return [b.text() for b, slot in zip(self.buttons, self._slots, strict=True) if slot.isVisible()]
 
     def _menu(self, number: int, point: QPoint) -> None:
         menu = QMenu(self)

@@ -16,7 +16,7 @@ def test_favourite_keys_follow_renames_and_merges(doc_window: MainWindow, qtbot:
     doc = window.reader.view.doc_id
     assert doc is not None
     bar = window.favourites
-    assert bar.buttons[0].isVisible() and bar.buttons[0].text() == "1 —"
+    assert bar.shown() == ["1 —"]
 
     start = TEXT.index("laundering")
     window.reader.view.select_span(start, start + len("laundering"))
@@ -40,4 +40,4 @@ def test_favourite_keys_follow_renames_and_merges(doc_window: MainWindow, qtbot:
 
     assert window.push(undo.TagEdit("Merge tags", lambda lib: lib.merge_tags("Money", "Places")))
     qtbot.waitUntil(lambda: bar.buttons[0].text() == "1 Places")
-    assert bar.buttons[1].isVisible() and bar.buttons[1].text() == "2 —"
+    assert bar.shown() == ["1 Places", "2 —"]
