@@ -6,16 +6,19 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+# Okabe and Ito's colour-blind-safe set (new tags take them in this order), with a pink
+# and a grey after it. The window fills highlights with a light tint of each, on which
+# black text keeps its contrast.
 PALETTE: dict[str, str] = {
-    "yellow": "#ffe066",
-    "green": "#8ce99a",
-    "blue": "#74c0fc",
-    "pink": "#faa2c1",
-    "orange": "#ffc078",
-    "purple": "#b197fc",
-    "red": "#ff8787",
-    "teal": "#63e6be",
-    "grey": "#ced4da",
+    "yellow": "#f0e442",
+    "blue": "#56b4e9",
+    "orange": "#e69f00",
+    "green": "#009e73",
+    "purple": "#cc79a7",
+    "red": "#d55e00",
+    "teal": "#0072b2",
+    "pink": "#f08cb4",
+    "grey": "#999999",
 }
 DEFAULT_COLOR = "yellow"
 

@@ -107,6 +107,11 @@ class Inspector(QWidget):
     def set_tag_names(self, names: list[str]) -> None:
         self.completer.model().setStringList(names)  # type: ignore[attr-defined]
 
+    tag_colors: dict[str, str] = {}  # noqa: RUF012  (replaced, never mutated)
+
+    def set_tag_colors(self, colors: dict[str, str]) -> None:
+        self.tag_colors = colors
+
     def show_annotation(self, ann: AnnotationInfo | None, raw_color: str | None = None) -> None:
         self.annotation = ann
         self.raw_color = raw_color
@@ -127,7 +132,8 @@ class Inspector(QWidget):
             chip = QPushButton(f"{tag}  ×")
             chip.setObjectName("tagChip")
             chip.setToolTip(f"Remove {tag}")
-            chip.setStyleSheet(f"QPushButton {{ background: {color_of(ann.color).name()}; "
+            colour = self.tag_colors.get(tag, ann.color)  # each tag in its own colour
+            chip.setStyleSheet(f"QPushButton {{ background: {color_of(colour).name()}; "
                                "border-radius: 9px; padding: 2px 8px; }")
             chip.clicked.connect(lambda _=False, t=tag: self._on_remove_tag(t))
             self.chip_layout.addWidget(chip)

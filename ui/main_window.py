@@ -367,6 +367,7 @@ class MainWindow(QMainWindow):
             self.favourites.show_tags(lib.favourite_tags())
             self.tags.set_tags(tags)
             self.inspector.set_tag_names([t.path for t in tags])
+            self.inspector.set_tag_colors({t.path: t.color for t in tags})
             self.search.set_filters(tags, docs if docs is not None else lib.documents())
         elif changes.documents and docs is not None:
             self.search.set_filters(lib.tags(), docs)

@@ -18,8 +18,14 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
+TINT = 0.45  # how much of a palette colour a fill keeps (the rest is white)
+
+
 def color_of(name: str) -> QColor:
-    return QColor(PALETTE.get(name, name))
+    """A tag's or highlight's colour as every view shows it: the palette colour's light
+    tint, which the reader fills highlights with (the same everywhere)."""
+    base = QColor(PALETTE.get(name, name))
+    return QColor(*(round(TINT * c + (1 - TINT) * 255) for c in (base.red(), base.green(), base.blue())))
 
 
 def color_icon(name: str) -> QIcon:

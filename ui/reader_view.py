@@ -34,10 +34,22 @@ from ui.models import color_of
 from ui.offsets import OffsetMap
 
 HEADING_SIZES = {1: 1.6, 2: 1.35, 3: 1.2}
-ALPHA = 120  # overlapping highlights blend, so each stays visible
+OVERLAP_DARKER = 135  # where highlights overlap, a stronger fill (QColor.darker's percent)
 
 
 MEASURE = 75  # characters a line at most
+
+
+def _overlaps(annotations: list[AnnotationInfo]) -> list[tuple[int, int, str]]:
+    """Where two or more highlights cover the same text: (start, end, the later one's
+    colour). ``annotations`` are sorted by start."""
+    out = []
+    for i, a in enumerate(annotations):
+        for b in annotations[i + 1:]:
+            if b.start >= a.end:
+                break
+            out.append((b.start, min(a.end, b.end), b.color))
+    return out
 
 
 class ReaderView(QPlainTextEdit):
@@ -155,12 +167,14 @@ class ReaderView(QPlainTextEdit):
 
     def _repaint_selections(self) -> None:
         selections = []
-        for ann in self.annotations:
-            color = QColor(color_of(ann.color))
-            color.setAlpha(ALPHA)
+        for ann in self.annotations:  # opaque: the colour the tag shows everywhere
             fmt = QTextCharFormat()
-            fmt.setBackground(color)
+            fmt.setBackground(color_of(ann.color))
             selections.append(self._selection(ann.start, ann.end, fmt))
+        for start, end, color in _overlaps(self.annotations):
+            fmt = QTextCharFormat()
+            fmt.setBackground(color_of(color).darker(OVERLAP_DARKER))
+            selections.append(self._selection(start, end, fmt))
         for start, end in self._marks:  # clearly marked until the next search
             fmt = QTextCharFormat()
             fmt.setBackground(QColor(255, 213, 0, 210))
