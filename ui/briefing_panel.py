@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import time
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
@@ -10,14 +12,15 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSplitter,
-    QTabWidget,
     QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
@@ -29,7 +32,7 @@ from app import undo
 from app.domain import BriefingInfo, ItemInfo
 from app.errors import KnownError
 from app.library import Library
-from exporters import render_html
+from exporters import Memo, render_html
 from exporters.citation_style import available as available_styles
 from exporters.labels import LANGUAGES
 from ui.inspector import NoteEdit
@@ -40,6 +43,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 31
 HEADER = (("title", "Title"), ("to", "To"), ("from_", "From"), ("date", "Date"), ("subject", "Subject"),
           ("classification", "Classification"))
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français"}
+PAIRED = {"to": "from_", "date": "classification"}  # fields that share a row
 
 
 class OutlineTree(QTreeWidget):
@@ -122,17 +126,31 @@ class _PreviewSignals(QObject):
 
 
 class _PreviewJob(QRunnable):
-    def __init__(self, lib: Library, briefing_id: int, generation: int) -> None:
+    def __init__(self, lib: Library, briefing: BriefingInfo, generation: int,
+                 typing: tuple[int, str] | None) -> None:
         super().__init__()
-        self.lib, self.briefing_id, self.generation = lib, briefing_id, generation
+        self.lib, self.briefing, self.generation, self.typing = lib, briefing, generation, typing
         self.signals = _PreviewSignals()
 
     def run(self) -> None:
         try:
-            page = render_html(self.lib.memo(self.briefing_id))
+            memo = self.lib.memo(self.briefing.id)
+            if self.typing is not None:
+                memo = with_commentary(memo, self.briefing, *self.typing)
+            page = render_html(memo)
         except KnownError as exc:
             page = f"<p>{html.escape(str(exc))}</p>"
         self.signals.done.emit(self.generation, page)
+
+
+def with_commentary(memo: Memo, briefing: BriefingInfo, item_id: int, text: str) -> Memo:
+    """``memo`` with one item's commentary as it is being typed (not yet saved)."""
+    sections = []
+    for sec_info, sec in zip(briefing.sections, memo.sections, strict=False):
+        excerpts = tuple(replace(ex, commentary=text) if item.id == item_id else ex
+                         for item, ex in zip(sec_info.items, sec.excerpts, strict=False))
+        sections.append(replace(sec, excerpts=excerpts))
+    return replace(memo, sections=tuple(sections))
 
 
 class BriefingEditor(QWidget):
@@ -149,9 +167,20 @@ class BriefingEditor(QWidget):
         for key, label in HEADER:
             edit = QLineEdit()
             edit.setObjectName(f"brief_{key}")
+            edit.setPlaceholderText(label if key in PAIRED else "")
             edit.editingFinished.connect(lambda k=key: self._on_field(k))
             self.fields[key] = edit
-            form.addRow(label, edit)
+        # Two short fields a row: the outline below gets the height.
+        for key, label in HEADER:
+            if key in PAIRED.values():
+                continue
+            if key in PAIRED:
+                row = QHBoxLayout()
+                row.addWidget(self.fields[key])
+                row.addWidget(self.fields[PAIRED[key]])
+                form.addRow(f"{label} / {dict(HEADER)[PAIRED[key]]}", row)
+            else:
+                form.addRow(label, self.fields[key])
         portion = QLineEdit()
         portion.setObjectName("brief_portion_marking")
         portion.setPlaceholderText("(U)…")
@@ -172,6 +201,9 @@ class BriefingEditor(QWidget):
         self.language_choice.activated.connect(
             lambda _i: self._update("language", str(self.language_choice.currentData())))
         self.style_choice.setToolTip("Citation style of the notes and the sources list")
+        for combo in (self.style_choice, self.language_choice):  # long style names must not widen the editor
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         self.language_choice.setToolTip("Memo language: its fixed words and quotation marks")
         memo_row = QHBoxLayout()  # one row: the editor shares the window with the reader
         memo_row.addWidget(self.style_choice, 1)
@@ -181,7 +213,7 @@ class BriefingEditor(QWidget):
         self.summary = NoteEdit()
         self.summary.setObjectName("brief_summary")
         self.summary.setPlaceholderText("Bottom line up front")
-        self.summary.setMaximumHeight(80)
+        self.summary.setMaximumHeight(64)
         self.summary.committed.connect(lambda text: self._update("summary", text))
         form.addRow("Summary", self.summary)
         self.outline = OutlineTree()
@@ -223,18 +255,16 @@ class BriefingEditor(QWidget):
         edit_layout.addWidget(self.trim)
         edit_layout.addWidget(self.commentary)
         edit_layout.addLayout(buttons)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(edit_page, "Edit")
-        self.tabs.addTab(self.preview, "Preview")
-        self.tabs.currentChanged.connect(lambda _i: self._refresh_preview())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.tabs)
+        layout.addWidget(edit_page)
+        self.commentary.textChanged.connect(self._preview_timer_start)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(200)
         self._preview_timer.timeout.connect(self._refresh_preview)
         self._preview_generation = 0
+        self.preview_shown_at = 0.0  # perf_counter() when the last page was shown (benchmarks)
         self.show_briefing(None)
 
     # -- showing ----------------------------------------------------------------
@@ -294,18 +324,31 @@ class BriefingEditor(QWidget):
                     self.outline.setCurrentItem(item)
                     return
 
+    def refresh_preview(self) -> None:
+        """Redraw the preview soon (it is drawn only while on show)."""
+        self._preview_timer.start()
+
+    def _preview_timer_start(self) -> None:
+        if self.preview.isVisible():
+            self._preview_timer.start()
+
     def _refresh_preview(self) -> None:
         """Render the memo off the UI thread (citing 100 excerpts takes citeproc-py a second
-        or two); only the latest request's page is shown."""
-        if self.briefing is not None and self.lib is not None and self.tabs.currentIndex() == 1:
+        or two), with the commentary being typed; only the latest request's page is shown."""
+        if self.briefing is not None and self.lib is not None and self.preview.isVisible():
             self._preview_generation += 1
-            job = _PreviewJob(self.lib, self.briefing.id, self._preview_generation)
+            typing = None
+            item = self.outline.currentItem()
+            if item is not None and item.data(0, KIND_ROLE) == "item":
+                typing = (int(item.data(0, ID_ROLE)), self.commentary.toPlainText())
+            job = _PreviewJob(self.lib, self.briefing, self._preview_generation, typing)
             job.signals.done.connect(self._on_preview)
             QThreadPool.globalInstance().start(job)
 
     def _on_preview(self, generation: int, page: str) -> None:
         if generation == self._preview_generation:
             self.preview.setHtml(page)
+            self.preview_shown_at = time.perf_counter()
 
     # -- edits ------------------------------------------------------------------
     def _edit(self, text: str, action: object) -> None:
@@ -437,7 +480,7 @@ class BriefingEditor(QWidget):
 
 
 class BriefingPanel(QWidget):
-    """Briefing list beside the editor."""
+    """Briefing list above the editor."""
 
     command_requested = Signal(object)
     new_from_query = Signal()
@@ -470,10 +513,12 @@ class BriefingPanel(QWidget):
         row.addWidget(delete)
         left_layout.addLayout(row)
         left_layout.addWidget(from_query)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter = QSplitter(Qt.Orientation.Horizontal)  # the list beside the editor: it gets the height
         splitter.addWidget(left)
         splitter.addWidget(self.editor)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([150, 520])
+        left.setMinimumWidth(110)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -512,3 +557,24 @@ class BriefingPanel(QWidget):
         ident = self.current_id()
         if ident is not None:
             self.command_requested.emit(undo.DeleteBriefing(ident))
+
+
+class BriefingWorkspace(QSplitter):
+    """The window's briefing mode: the briefings and their editor, with the memo as it
+    will print beside them, updated as you type."""
+
+    def __init__(self, panel: BriefingPanel, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setObjectName("briefingWorkspace")
+        self.panel = panel
+        scroll = QScrollArea()  # only a window far smaller than a laptop's needs it
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(panel)
+        self.addWidget(scroll)
+        panel.editor.preview.setMinimumWidth(160)
+        self.addWidget(panel.editor.preview)
+        self.setStretchFactor(0, 3)
+        self.setStretchFactor(1, 2)
+        self.setSizes([640, 420])
+        self.setChildrenCollapsible(False)

@@ -31,7 +31,7 @@ from storage.index import IndexHit
 from ui import dialogs
 from ui.annotation_panel import AnnotationPanel
 from ui.bridge import LibraryBridge
-from ui.briefing_panel import BriefingPanel
+from ui.briefing_panel import BriefingPanel, BriefingWorkspace
 from ui.favourites_bar import FavouritesBar
 from ui.inspector import Inspector
 from ui.library_panel import LibraryPanel
@@ -77,7 +77,16 @@ class MainWindow(QMainWindow):
         self.highlights = AnnotationPanel()
         self.search = SearchPanel()
         self.briefings = BriefingPanel()
-        self.setCentralWidget(self.reader)
+        self.workspace = BriefingWorkspace(self.briefings)
+        self.modes = QTabWidget()  # Reading, and the briefing workspace where the memo gets the centre
+        self.modes.setObjectName("modeTabs")
+        self.modes.setDocumentMode(True)
+        self.modes.setMinimumSize(240, 160)  # not the sum of both modes' minimums
+        self.modes.addTab(self.reader, "Reading")
+        self.modes.addTab(self.workspace, "Briefing")
+        self.modes.currentChanged.connect(self._on_mode)
+        self._reading_docks: dict[str, bool] = {}
+        self.setCentralWidget(self.modes)
         self._docks()
         self._actions()
         self._connect()
@@ -113,11 +122,9 @@ class MainWindow(QMainWindow):
         self.tags_dock = self._dock("Tags", "tagsDock", self.tags, left)
         self.inspector_dock = self._dock("Highlight", "inspectorDock", self.inspector, right, scroll=True)
         self.search_dock = self._dock("Search", "searchDock", self.search, right)
-        self.briefings_dock = self._dock("Briefings", "briefingsDock", self.briefings, right, scroll=True)
         self.highlights_dock = self._dock("Highlights", "highlightsDock", self.highlights, bottom)
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
         self.splitDockWidget(self.inspector_dock, self.search_dock, Qt.Orientation.Vertical)
-        self.tabifyDockWidget(self.search_dock, self.briefings_dock)
         self.search_dock.raise_()
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -195,8 +202,12 @@ class MainWindow(QMainWindow):
             action = self._action(text, partial(self.reader.view.next_match, step), name=name)
             action.setShortcuts(unique_keys(standard, key))
             go.addAction(action)
+        go.addAction(self._action("&Reading", partial(self.modes.setCurrentIndex, 0), "Ctrl+1",
+                                  name="readingMode"))
+        go.addAction(self._action("&Briefing Workspace", partial(self.modes.setCurrentIndex, 1), "Ctrl+2",
+                                  name="briefingMode"))
         for dock in (self.library_dock, self.tags_dock, self.inspector_dock, self.search_dock,
-                     self.briefings_dock, self.highlights_dock):
+                     self.highlights_dock):
             go.addAction(dock.toggleViewAction())
 
         help_menu = bar.addMenu("&Help")
@@ -215,6 +226,21 @@ class MainWindow(QMainWindow):
         self.favourites = FavouritesBar(self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.favourites)
         self._refresh_recent()
+
+    def _on_mode(self, index: int) -> None:
+        """The briefing workspace hides the reading docks to give the memo the room (search
+        stays at the side, to find and drag highlights from); Reading brings them back."""
+        docks = {d.objectName(): d for d in (self.library_dock, self.tags_dock, self.inspector_dock,
+                                              self.highlights_dock)}
+        if index == 1:
+            self._reading_docks = {name: d.isVisible() for name, d in docks.items()}
+            for dock in docks.values():
+                dock.hide()
+            self.search_dock.show()
+            self.briefings.editor.refresh_preview()
+        else:
+            for name, dock in docks.items():
+                dock.setVisible(self._reading_docks.get(name, True))
 
     def open_sample(self) -> None:
         """Open the sample project, making it first if this is the first time."""
@@ -568,8 +594,7 @@ class MainWindow(QMainWindow):
             self.push(undo.BriefingEdit("Add excerpts", bid, lambda lib: lib.brief_from_query(bid, query)))
         self.undo_stack.endMacro()
         if create.briefing_id is not None:
-            self.briefings_dock.show()
-            self.briefings_dock.raise_()
+            self.modes.setCurrentIndex(1)
             self.briefings.refresh(select=create.briefing_id)
 
     def export_dialog(self, briefing_id: int) -> None:

@@ -34,6 +34,7 @@ def test_style_language_and_trim_from_the_editor(doc_window: MainWindow, qtbot: 
     ann = lib.add_annotation(doc, start, start + len(quote), ["Finance"])
     briefing = lib.create_briefing("Weekly")
     lib.add_items(briefing.id, [ann.id], section="Money")
+    window.modes.setCurrentIndex(1)  # the briefing workspace
     panel = window.briefings
     panel.refresh(select=briefing.id)
     editor = panel.editor
@@ -54,11 +55,9 @@ def test_style_language_and_trim_from_the_editor(doc_window: MainWindow, qtbot: 
     item_id = lib.briefing(briefing.id).sections[0].items[0].id
     qtbot.waitUntil(lambda: lib.briefing(briefing.id).sections[0].items[0].trimmed is not None)
 
-    editor.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: "Funding for Mérida rose … [as] cartels" in editor.preview.toPlainText())
     assert "«" in editor.preview.toPlainText()  # Spanish marks
     assert "(" in editor.preview.toPlainText()  # APA cites in the text
-    editor.tabs.setCurrentIndex(0)
 
     # A trim that changes the source's words is refused, and says why.
     editor.outline.setCurrentItem(editor.outline.topLevelItem(0).child(0))

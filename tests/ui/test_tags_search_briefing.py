@@ -155,6 +155,7 @@ def test_briefing_workspace(tagged: MainWindow, qtbot: QtBot, tmp_path: Path,
                             monkeypatch: pytest.MonkeyPatch) -> None:
     window = tagged
     assert window.lib.wait_for_index(10)
+    window.modes.setCurrentIndex(1)  # the briefing workspace
     panel = window.briefings
     monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "tag:Finance")
     qtbot.mouseClick(panel.findChild(QPushButton, "newBriefingFromQuery"), Qt.MouseButton.LeftButton)
@@ -196,7 +197,6 @@ def test_briefing_workspace(tagged: MainWindow, qtbot: QtBot, tmp_path: Path,
     qtbot.waitUntil(lambda: window.lib.briefing(bid).sections[0].items[0].commentary == "Shows the money trail.")
 
     # The preview shows the memo; export writes a Word file off the UI thread.
-    editor.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: "Shows the money trail." in editor.preview.toPlainText())
     out = tmp_path / "memo.docx"
     worker = window.export_to(bid, out)
