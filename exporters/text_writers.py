@@ -65,7 +65,7 @@ STYLE = (
     "body{font-family:Georgia,serif;max-width:46em;margin:2em auto;line-height:1.45}"
     "blockquote{margin:1em 3em}.classification{text-align:center;font-weight:bold;color:#b00}"
     ".commentary{margin-left:3em;color:#1f3a5f}.label{font-weight:bold}"
-    "dt{font-weight:bold;float:left;width:6em}dd{margin-left:6em}sup a{text-decoration:none}"
+    "table.header th{text-align:left;vertical-align:top;padding-right:1em}sup a{text-decoration:none}"
     ".sources li{padding-left:2em;text-indent:-2em;list-style:none}"
 )
 
@@ -84,8 +84,9 @@ def render_html(memo: Memo) -> str:
         parts.append(f'<p class="classification">{e(xml_safe(memo.classification))}</p>')
     parts.append(f"<h1>{e(xml_safe(memo.title))}</h1>")
     rows = _header_rows(memo)
-    if rows:
-        parts.append("<dl>" + "".join(f"<dt>{k}:</dt><dd>{e(v)}</dd>" for k, v in rows) + "</dl>")
+    if rows:  # a table, which every renderer (the window's preview too) lays out
+        parts.append('<table class="header">' + "".join(
+            f'<tr><th scope="row">{k}:</th><td>{e(v)}</td></tr>' for k, v in rows) + "</table>")
     if memo.summary.strip():
         parts.append(f"<h2>{e(memo.portion(words['summary']))}</h2>")
         paragraphs = memo.summary.strip().split("\n\n")
