@@ -44,6 +44,7 @@ HEADER = (("title", "Title"), ("to", "To"), ("from_", "From"), ("date", "Date"),
           ("classification", "Classification"))
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français"}
 PAIRED = {"to": "from_", "date": "classification"}  # fields that share a row
+PREVIEW_DELAY_MS = 40  # after a keystroke: long enough to take a burst of keys as one
 
 
 class OutlineTree(QTreeWidget):
@@ -261,7 +262,7 @@ class BriefingEditor(QWidget):
         self.commentary.textChanged.connect(self._preview_timer_start)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
-        self._preview_timer.setInterval(200)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self._refresh_preview)
         self._preview_generation = 0
         self.preview_shown_at = 0.0  # perf_counter() when the last page was shown (benchmarks)
