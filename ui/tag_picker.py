@@ -38,7 +38,7 @@ class TagPicker(QDialog):
         self.list = QListWidget()
         self.list.setObjectName("tagList")
         for tag in tags:
-            item = QListWidgetItem(f"{tag.path}  ({tag.count})")
+            item = QListWidgetItem(f"{tag.path}  ({tag.total})")
             item.setData(Qt.ItemDataRole.UserRole, tag.path)
             item.setIcon(color_icon(tag.color))
             self.list.addItem(item)
