@@ -229,6 +229,35 @@ class TagOps(LibraryCore):
             s.execute(delete(Tag).where(Tag.id.in_(ids)))
         self._changed(Changes(tags=True, annotations=True))
 
+    def tag_rows(self) -> dict[int, dict[str, object]]:
+        """Every tag row by id (no links: a project's tags are few, its links many)."""
+        with self._read() as s:
+            return {t.id: {c.key: getattr(t, c.key) for c in Tag.__table__.columns}
+                    for t in s.scalars(select(Tag))}
+
+    def drop_new_tags(self, rows: list[dict[str, object]]) -> None:
+        """Delete tags an edit created (undo), children first; they carry nothing now."""
+        ids = [int(str(r["id"])) for r in rows]
+        with self._tx() as s:
+            used = set(s.scalars(select(AnnotationTag.tag_id).where(AnnotationTag.tag_id.in_(ids))))
+            used |= set(s.scalars(select(DocumentTag.tag_id).where(DocumentTag.tag_id.in_(ids))))
+            s.execute(delete(Tag).where(Tag.id.in_([i for i in ids if i not in used])))
+        self._changed(Changes(tags=True))
+
+    def put_back_tags(self, rows: list[dict[str, object]]) -> None:
+        """Create tags again with the ids and colours they had (redo), parents first."""
+        with self._tx() as s:
+            existing = set(s.scalars(select(Tag.id)))
+            pending = [r for r in rows if int(str(r["id"])) not in existing]
+            while pending:
+                ready = [r for r in pending if r["parent_id"] is None or r["parent_id"] in existing]
+                if not ready:
+                    raise InvalidInput("cannot put back tags whose parent is gone")
+                s.execute(insert(Tag), ready)
+                existing |= {int(str(r["id"])) for r in ready}
+                pending = [r for r in pending if r not in ready]
+        self._changed(Changes(tags=True))
+
     def tag_state(self) -> TagState:
         with self._read() as s:
             return _state(s)

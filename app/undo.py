@@ -39,30 +39,31 @@ class AddAnnotation:
     text: str = "Add highlight"
     annotation_id: int | None = None
     _snapshot: AnnotationSnapshot | None = None
-    _tags_before: TagState | None = None
-    _tags_after: TagState | None = None
+    _new_tags: list[dict[str, Any]] = field(default_factory=list)  # the tags this edit made
 
     def redo(self, lib: Library) -> None:
         if self._snapshot is None:
-            self._tags_before = lib.tag_state()
+            before = set(lib.tag_rows())
             ann = lib.add_annotation(self.doc_id, self.start, self.end, self.tags,
                                      note=self.note, color=self.color)
             self.annotation_id = ann.id
-            self._tags_after = lib.tag_state()
+            self._new_tags = _made_since(lib, before)
         else:
+            lib.put_back_tags(self._new_tags)
             lib.restore_annotation(self._snapshot)
-            _restore_tags(lib, self._tags_after)
 
     def undo(self, lib: Library) -> None:
         assert self.annotation_id is not None
         self._snapshot = lib.delete_annotation(self.annotation_id)
-        # Tags this highlight created go too; other highlights' links are as they were.
-        _restore_tags(lib, self._tags_before)
+        if self._new_tags:  # tags this highlight made go too
+            lib.drop_new_tags(self._new_tags)
 
 
-def _restore_tags(lib: Library, state: TagState | None) -> None:
-    if state is not None and lib.tag_state() != state:
-        lib.restore_tag_state(state)
+def _made_since(lib: Library, before: set[int]) -> list[dict[str, Any]]:
+    """The tag rows created since ``before`` (ids), parents before children. An edit keeps
+    these, not a copy of every tag link: undo costs what the edit cost."""
+    rows = lib.tag_rows()
+    return sorted((r for i, r in rows.items() if i not in before), key=lambda r: int(str(r["id"])))
 
 
 @dataclass
@@ -74,14 +75,14 @@ class UpdateAnnotation:
     clear_color: bool = False
     text: str = "Edit highlight"
     _before: dict[str, Any] = field(default_factory=dict)
-    _tags_before: TagState | None = None
-    _tags_after: TagState | None = None
+    _new_tags: list[dict[str, Any]] = field(default_factory=list)
     _stamp: datetime | None = None
 
     def redo(self, lib: Library) -> None:
-        first = self._tags_after is None
-        if first:
-            self._tags_before = lib.tag_state()
+        first = self._stamp is None
+        before_tags = set(lib.tag_rows()) if first else set()
+        if not first:
+            lib.put_back_tags(self._new_tags)
         current = lib.annotation(self.annotation_id)
         raw = lib.raw_color(self.annotation_id)
         self._before = {"tags": list(current.tags), "note": current.note, "color": raw,
@@ -91,16 +92,15 @@ class UpdateAnnotation:
                                      updated_at=None if first else self._stamp)
         if first:
             self._stamp = done.updated_at
-            self._tags_after = lib.tag_state()
-        else:
-            _restore_tags(lib, self._tags_after)
+            self._new_tags = _made_since(lib, before_tags)
 
     def undo(self, lib: Library) -> None:
         before = self._before
         lib.update_annotation(self.annotation_id, tags=before["tags"], note=before["note"],
                               color=before["color"], clear_color=before["color"] is None,
                               updated_at=before["updated_at"])
-        _restore_tags(lib, self._tags_before)
+        if self._new_tags:
+            lib.drop_new_tags(self._new_tags)
 
 
 @dataclass

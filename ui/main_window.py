@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.lib = lib
         self.bridge = LibraryBridge(lib, self)
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(settings.undo_limit())
         self.doc_id: int | None = None
         self.tag_filter: str | None = None
         self.last_tags: list[str] = []

@@ -10,6 +10,9 @@ from PySide6.QtCore import QByteArray, QSettings
 MAX_RECENT = 10
 
 
+UNDO_LIMIT = 200
+
+
 class Settings:
     def __init__(self, path: Path | None = None) -> None:
         if path is None:
@@ -38,6 +41,13 @@ class Settings:
         items = [p for p in self.recent_projects() if p != path.resolve()]
         items.insert(0, path.resolve())
         self._q.setValue("projects/recent", [str(p) for p in items[:MAX_RECENT]])
+
+    def undo_limit(self) -> int:
+        """How many edits Undo goes back (settable in the settings file: edit/undo_limit)."""
+        try:
+            return max(1, int(str(self._q.value("edit/undo_limit", UNDO_LIMIT))))
+        except ValueError:
+            return UNDO_LIMIT
 
     def reader_font(self) -> tuple[str | None, float | None]:
         family = self._q.value("reader/family")

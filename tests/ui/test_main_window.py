@@ -110,3 +110,7 @@ def test_the_default_window_fits_the_screen() -> None:
 
     assert default_size(QSize(1366, 736)) == QSize(1350, 704)  # a laptop's free area
     assert default_size(QSize(1920, 1040)) == QSize(1400, 880)
+
+
+def test_undo_has_a_limit(window: MainWindow) -> None:
+    assert window.undo_stack.undoLimit() == 200
