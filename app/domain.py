@@ -200,3 +200,4 @@ class Changes:
     briefings: bool = False
     doc_ids: frozenset[int] = field(default_factory=frozenset)
     notice: str | None = None  # for the user from background work (a failed index update)
+    indexed: bool = False  # a rebuild of the search index has finished: searches answer again

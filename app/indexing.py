@@ -161,24 +161,56 @@ class BackgroundIndexer(threading.Thread):
     project has been quiet for a while, merges segments in a child process, draining
     on meanwhile."""
 
-    def __init__(self, indexer: Indexer, on_error: Callable[[BaseException], None]) -> None:
+    def __init__(self, indexer: Indexer, on_error: Callable[[BaseException], None],
+                 on_rebuilt: Callable[[int], None] | None = None) -> None:
         super().__init__(name="dossier-indexer", daemon=True)
         self.indexer = indexer
         self.on_error = on_error
+        self.on_rebuilt = on_rebuilt
         self._wake = threading.Event()
         self._idle = threading.Event()
         self._stopping = False
         self._merge_failed = False
+        # A rebuild the window needs is done here, not on the UI thread: until it ends,
+        # ``progress`` says how far it is (records done, records in all).
+        self.rebuilding = indexer.index.needs_rebuild
+        self.progress: tuple[int, int] = (0, 0)
 
     def kick(self) -> None:
         self._idle.clear()
         self._wake.set()
 
+    def _rebuild(self) -> None:
+        """Rebuild until it succeeds or the window closes (another process may hold the
+        index a while); then apply whatever was edited meanwhile."""
+        def progress(done: int, total: int) -> bool:
+            self.progress = (done, total)
+            return not self._stopping
+
+        while self.indexer.index.needs_rebuild and not self._stopping:
+            try:
+                written = self.indexer.rebuild(progress, wait=BUSY_WAIT_S)
+            except IndexBusy:
+                self._wake.wait(RETRY_S)
+                continue
+            except Exception as exc:  # reported; tried again after a pause
+                self.on_error(exc)
+                self._wake.wait(RETRY_S * 5)
+                continue
+            self.rebuilding = False
+            if self.on_rebuilt is not None and not self._stopping:
+                self.on_rebuilt(written)
+        self.rebuilding = False
+
     def run(self) -> None:
         self.indexer.index.merge_inline = False
         self._merge_failed = False  # don't retry a failed merge before the next write
-        retry = False  # a drain that could not finish (index busy or failing): try again
+        self._rebuild()
+        # Edits the index has not seen (a crash's leftovers, or made during the rebuild).
+        retry = not self._drain()  # a drain that could not finish: try again
         self._warm()
+        if not retry and not self._wake.is_set():
+            self._idle.set()
         while not self._stopping:
             woke = self._wake.wait(timeout=RETRY_S if retry else self._timeout())
             if self._stopping:

@@ -54,9 +54,12 @@ class SearchOps(LibraryCore):
         self.notes = []
         self.index_problem = None
         try:
-            self._index = self._identified_index()
+            self._index = self._identified_index(background)
             self._indexer = Indexer(self._project, self._index)
-            if self._index.needs_rebuild:
+            if self._index.needs_rebuild and background:
+                # The window's background writer rebuilds it: the window opens at once.
+                self.index_message = self.index_message or self._index.repair_reason
+            elif self._index.needs_rebuild:
                 reason = self._index.repair_reason
                 # A new, empty project needs no announcement.
                 if self._indexer.rebuild(wait=OPEN_REBUILD_WAIT_S):
@@ -64,15 +67,28 @@ class SearchOps(LibraryCore):
         except (KnownError, OSError) as exc:
             self._unavailable(exc)
             return
+        if background:
+            self._background = BackgroundIndexer(self._indexer, self._on_index_error, self._on_rebuilt)
+            self._background.start()
+            return
         pending = self._indexer.pending()
         if pending and self._drain_now():
             caught_up = f"search index caught up with {pending} pending change(s)"
             self.index_message = self.index_message or caught_up
-        if background:
-            self._background = BackgroundIndexer(self._indexer, self._on_index_error)
-            self._background.start()
 
-    def _identified_index(self) -> SearchIndex:
+    def _on_rebuilt(self, records: int) -> None:
+        if records:  # a new, empty project needs no announcement
+            self._notify(Changes(notice=f"search index rebuilt: {records} records", indexed=True))
+        else:
+            self._notify(Changes(indexed=True))
+
+    @property
+    def indexing(self) -> tuple[int, int] | None:
+        """(done, total) while the window's writer rebuilds the index, else None."""
+        background = self._background
+        return background.progress if background is not None and background.rebuilding else None
+
+    def _identified_index(self, background: bool = False) -> SearchIndex:
         """The project's index, checked to be its own. A copy of a project whose original
         is still where the index last saw it gets an identity, and an index, of its own."""
         project = self._project
@@ -82,7 +98,7 @@ class SearchOps(LibraryCore):
                 and peek_identity(Path(recorded)) == (project.uuid, project.instance):
             project.reidentify()
             self.index_message = f"this project is a copy of {recorded}; it gets a search index of its own"
-        return SearchIndex(index_folder(project.uuid), owner_of(project))
+        return SearchIndex(index_folder(project.uuid), owner_of(project), defer_busy=background)
 
     def _unavailable(self, exc: BaseException) -> None:
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
@@ -144,6 +160,10 @@ class SearchOps(LibraryCore):
             raise KnownError(f"unknown kind {kind!r}: use passage or annotation")
         if self._index is None:
             raise KnownError(f"search is unavailable: {self.index_problem}")
+        if (progress := self.indexing) is not None:
+            done, total = progress
+            share = f" {100 * done // total}%" if total else ""
+            raise KnownError(f"indexing…{share} (searches answer once the index is built)")
         return self._index.search(
             query, limit=limit, kind=kind, snippets=snippets,
             expansions=TYPING_EXPANSIONS if typing else MAX_EXPANSION,
@@ -195,6 +215,9 @@ class SearchOps(LibraryCore):
             doc_ids = set(texts)
         if self._index is None or self._indexer is None:
             problems.append(f"search index unavailable: {self.index_problem}")
+            return problems
+        if self.indexing is not None:
+            problems.append("search index: being rebuilt")
             return problems
         pending = self._indexer.pending()
         if pending:

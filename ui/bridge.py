@@ -41,5 +41,6 @@ class LibraryBridge(QObject):
             briefings=any(c.briefings for c in pending),
             doc_ids=frozenset().union(*(c.doc_ids for c in pending)),
             notice=next((c.notice for c in reversed(pending) if c.notice), None),
+            indexed=any(c.indexed for c in pending),
         )
         self.changed.emit(merged)

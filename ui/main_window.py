@@ -379,6 +379,8 @@ class MainWindow(QMainWindow):
         lib = self.lib
         if changes.notice:
             self.statusBar().showMessage(changes.notice, 15000)
+        if changes.indexed and self.search.box.text().strip():
+            self.search.run_now()  # it said "indexing…" while the index was being built
         docs = lib.documents() if changes.documents or changes.annotations else None
         if docs is not None:
             self.library.set_documents(docs)

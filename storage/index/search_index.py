@@ -25,7 +25,7 @@ from whoosh.searching import Searcher
 
 from storage.errors import KnownError
 from storage.index.bulk import build_segments, commit_segments
-from storage.index.folder import IndexLock, empty, prepare, set_aside
+from storage.index.folder import IndexBusy, IndexLock, empty, prepare, set_aside
 from storage.index.merge import ChildMerge
 from storage.index.phrase import adjacent_phrases
 from storage.index.query import MAX_EXPANSION, Parser, bound_expansions, shorter_prefixes, typed_stems
@@ -177,17 +177,19 @@ class _Readers:
 
 
 class SearchIndex:
-    def __init__(self, folder: Path, owner: Owner | None = None) -> None:
+    def __init__(self, folder: Path, owner: Owner | None = None, defer_busy: bool = False) -> None:
         """``owner``: the project the index must belong to (None: not checked, for tests
-        of the index alone)."""
+        of the index alone). ``defer_busy``: if the index must be started afresh while
+        another process writes it, leave that to the rebuild (``reset``) rather than wait."""
+        self.defer_busy = defer_busy
         self.folder = folder
         self.owner = owner
         self.lock = IndexLock(folder)
         self.position = 0  # the last outbox entry the index holds
         self.repair_reason: str | None = None  # why the index was started afresh
         self._lock = threading.RLock()
-        self._ix = self._open()
-        self._parser = Parser(self._ix.schema)
+        self._made: windex.Index | None = self._open()
+        self._parser = Parser(self._made.schema if self._made is not None else build_schema())
         self._searcher: Searcher | None = None
         self._stale = False  # commits since the searcher opened
         self._vocabulary = Vocabulary()  # terms of the fields fuzzy and prefix terms expanded in
@@ -195,8 +197,16 @@ class SearchIndex:
         # merges in a child process when idle (start_merge); the command line merges here.
         self.merge_inline = True
 
+    @property
+    def _ix(self) -> windex.Index:
+        """The Whoosh index; there is none yet only while a deferred start waits for the
+        rebuild (``defer_busy``), when nothing reads it."""
+        if self._made is None:
+            raise IndexBusy("the search index is being built")
+        return self._made
+
     # -- opening and state -------------------------------------------------
-    def _open(self) -> windex.Index:
+    def _open(self) -> windex.Index | None:
         """Open the index if it is this project's and whole; else start it afresh (set
         aside if it is not ours) and say why in ``repair_reason``."""
         state = self._state()
@@ -230,15 +240,20 @@ class SearchIndex:
                 return ix
             except Exception as exc:  # any damage: rebuild from the project file
                 self.repair_reason = f"search index damaged ({type(exc).__name__}); rebuilding it"
-        return self._create()
+        try:
+            return self._create(wait=0.2 if self.defer_busy else OPEN_WAIT_S)
+        except IndexBusy:
+            if not self.defer_busy:
+                raise
+            return None  # made by the rebuild that follows
 
     def _set_aside(self, reason: str) -> None:
         with self.lock.held(OPEN_WAIT_S):
             set_aside(self.folder)
         self.repair_reason = reason
 
-    def _create(self, frequent: Frequent | None = None) -> windex.Index:
-        with self.lock.held(OPEN_WAIT_S):
+    def _create(self, frequent: Frequent | None = None, wait: float = OPEN_WAIT_S) -> windex.Index:
+        with self.lock.held(wait):
             prepare(self.folder)
             if empty(self.folder):  # something that is not ours: keep it, elsewhere
                 set_aside(self.folder)
@@ -276,8 +291,9 @@ class SearchIndex:
         terms, whose adjacent pairs the new index holds (``storage.index.pairs``)."""
         with self._lock:
             self._close_searcher()
-            self._ix.close()
-            self._ix = self._create(frequent)
+            if self._made is not None:
+                self._made.close()
+            self._made = self._create(frequent)
             self._vocabulary = Vocabulary()
             self._parser = Parser(self._ix.schema)
 
@@ -562,4 +578,5 @@ class SearchIndex:
     def close(self) -> None:
         with self._lock:
             self._close_searcher()
-            self._ix.close()
+            if self._made is not None:
+                self._made.close()
