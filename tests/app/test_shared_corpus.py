@@ -53,3 +53,28 @@ def test_strict_ooxml_is_named() -> None:
     path = SHARED_CORPUS / "docx" / "ShayHill__docx2python" / "tests__resources__strict.docx"
     with pytest.raises(KnownError, match="Strict Open XML"):
         extract_file(path, read_file(path, Limits()), Limits())
+
+
+# What the corpus gives today, by outcome: a change that imports more files, or refuses one
+# for another reason, shows here (then update the numbers on purpose).
+EXPECTED_OUTCOMES = {
+    "imported": 75,
+    "no text found in the file": 25,  # empty documents, pictures only, header-only text (issue 19)
+    "damaged Word document": 1,
+    "Strict Open XML Word document": 2,
+}
+
+
+@pytest.mark.skipif(not FILES, reason="../shared/corpus is not beside this checkout")
+def test_outcome_counts() -> None:
+    limits = Limits()
+    outcomes: dict[str, int] = {}
+    for path in FILES:
+        try:
+            extract_file(path, read_file(path, limits), limits)
+            key = "imported"
+        except KnownError as exc:
+            reason = str(exc).removeprefix(f"{path}: ")
+            key = next((k for k in EXPECTED_OUTCOMES if reason.startswith(k)), reason)
+        outcomes[key] = outcomes.get(key, 0) + 1
+    assert outcomes == EXPECTED_OUTCOMES
