@@ -30,7 +30,7 @@ from storage.index.merge import ChildMerge
 from storage.index.phrase import adjacent_phrases
 from storage.index.query import MAX_EXPANSION, Parser, bound_expansions, shorter_prefixes, typed_stems
 from storage.index.schema import SCHEMA_VERSION, TEXT_FIELDS, Frequent, build_schema, with_pairs
-from storage.index.snippets import locate_marks, starred
+from storage.index.snippets import Sought, locate_marks, starred
 from storage.index.term_union import FILTER_CACHE, top_hits, warm_filter
 from storage.index.vocabulary import Vocabulary
 
@@ -472,7 +472,7 @@ class SearchIndex:
             parsed, literal = self._parser.parse(text)
             deadline = None if time_limit is None else time.perf_counter() + time_limit
             top: list[tuple[float, int]] = []
-            partial, words = False, set()
+            partial, words = False, Sought(frozenset(), ())
             for attempt in self._attempts(searcher, parsed):
                 left = None if deadline is None else deadline - time.perf_counter()
                 if left is not None and left <= 0:
@@ -480,7 +480,7 @@ class SearchIndex:
                     break
                 query = bound_expansions(attempt, searcher, expansions, self._vocabulary)
                 # The words to mark, taken before a phrase may become a term of word pairs.
-                words = {(f, t) for f, t in query.iter_all_terms() if f in TEXT_FIELDS or f == "pre"}
+                words = Sought.of(query)
                 query = adjacent_phrases(query, searcher.schema)
                 top, partial = self._collect(searcher, query, limit, kind, left)
                 if top:
@@ -529,7 +529,7 @@ class SearchIndex:
         return [(r.score, r.docnum) for r in collector.results()], partial
 
     def _hit(self, fields: dict[str, Any], score: float | None, snippets: bool,
-             words: set[tuple[str, Any]]) -> IndexHit:
+             words: Sought) -> IndexHit:
         body: str = fields.get("body") or ""
         start = int(fields["start"])
         marks: tuple[tuple[int, int], ...] = ()

@@ -410,3 +410,17 @@ def test_a_prefix_matches_as_typed_and_through_the_typed_words_stem(lib: Library
     # "discussed" is indexed as "discuss", and "disc" is no stem: its first four letters.
     assert {h.doc_id for h in lib.search("discx*", kind="passage")} == {rights.id}
     assert not lib.search("zqxwv*")
+
+
+def test_a_phrase_hit_spans_the_phrase_and_marks_only_its_occurrences(lib: Library, tmp_path: Path) -> None:
+    source = tmp_path / "cartel.txt"
+    source.write_text("Report\n\nThe Sinoloa Cartel moved money; another cartel and Sinoloa farmers did not. "
+                      "Later the Sinoloa Cartel bought ships.\n", encoding="utf-8")
+    doc = lib.import_file(source).id
+    assert doc is not None
+    text = lib.document_text(doc)
+    [hit] = lib.search('"Sinoloa Cartel"', kind="passage")
+    assert text[hit.start:hit.end] == "Sinoloa Cartel"
+    assert [text[a:b] for a, b in hit.matches] == ["Sinoloa Cartel", "Sinoloa Cartel"]
+    [mixed] = lib.search('"Sinoloa Cartel" farmers', kind="passage")
+    assert [text[a:b] for a, b in mixed.matches] == ["Sinoloa Cartel", "farmers", "Sinoloa Cartel"]
