@@ -19,6 +19,7 @@ from app.dates import iso_date
 from app.domain import Changes, DocumentInfo, ImportResult, Span
 from app.errors import KnownError, NotFoundError
 from app.importers import Limits, extract_file, is_supported, read_file
+from app.importers.base import clean_title
 from storage.models import Annotation, Document, DocumentTag
 
 EDITABLE = ("title", "author", "published", "source", "language")
@@ -110,7 +111,7 @@ class DocumentOps(LibraryCore):
             with self._tx() as s:
                 doc = Document(
                     uuid=str(uuidlib.uuid4()),
-                    title=extracted.title or path.stem,
+                    title=clean_title(extracted.title) or path.stem,
                     format=extracted.format,
                     source=extracted.source or os.path.abspath(path),
                     author=extracted.author,

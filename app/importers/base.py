@@ -99,6 +99,27 @@ class TextBuilder:
         return "".join(self.parts)
 
 
+_TITLE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Titles that tools write for a file, not its author: "Microsoft Word - Document1",
+# "Binder1.pdf", "dvips.dvi", python-docx's "Word Document", "Untitled".
+_TOOL_TITLE = re.compile(
+    r"(?:microsoft (?:word|powerpoint|excel) - .*|.*\.(?:pdf|docx?|pptx?|xlsx?|dvi|tex|txt|rtf|odt|html?|md)"
+    r"|word document|document\d*|untitled(?: document)?\d*|binder\d*|presentation\d*|slide \d+)",
+    re.IGNORECASE)
+
+
+def clean_title(value: str | None) -> str | None:
+    """A title as a citation can use it: control characters and a trailing pilcrow (a
+    heading's anchor link) gone, white space single; None for a tool's default or a file
+    name."""
+    if not value:
+        return None
+    text = " ".join(_TITLE_CONTROL.sub(" ", value).split()).rstrip("¶#§ ").strip()
+    if not text or _TOOL_TITLE.fullmatch(text):
+        return None
+    return text
+
+
 def first_title(text: str, spans: list[Span]) -> str | None:
     """A fallback title: the first heading, else the first line."""
     for span in spans:

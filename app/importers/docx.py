@@ -19,7 +19,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
-from app.importers.base import Extracted, Limits, TextBuilder, fail, first_title
+from app.importers.base import Extracted, Limits, TextBuilder, clean_title, fail, first_title
 from app.importers.zipguard import check_zip
 
 W_P, W_TBL, W_TR, W_TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
@@ -182,7 +182,7 @@ def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
         text,
         builder.spans,
         "docx",
-        title=(props.title or "").strip() or fallback_title,
+        title=clean_title(props.title) or fallback_title,
         author=(props.author or "").strip() or None,
         published=created,
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from app.importers.base import Extracted, Limits, TextBuilder, fail, first_title
+from app.importers.base import Extracted, Limits, TextBuilder, clean_title, fail, first_title
 
 _CID = re.compile(r"\(cid:\d+\)")
 # Ligatures and Arabic/Hebrew presentation forms: fold to the letters they show.
@@ -27,8 +27,21 @@ _SENTENCE_END = re.compile(r"[.:!?»”\"')\]]$")
 SHORT_LINE = 0.75  # of the page's longest line: a shorter line that ends a sentence ends a paragraph
 
 
+# TeX's spacing accents before the letter they belong to ("instalaci´on", "Gu´ıa"), which
+# poppler composes: the accent becomes the combining mark, a dotless i under it an i.
+_SPACING_ACCENT = re.compile(r"(?<=\w)([´`¨ˆ˜])([A-Za-zıȷ])|(?<![\w´`¨ˆ˜])([´`¨ˆ˜])([A-Za-zıȷ])(?=\w)")
+_COMBINING = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "ˆ": "\u0302", "˜": "\u0303"}
+
+
+def _accent(match: re.Match[str]) -> str:
+    accent, letter = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+    letter = {"ı": "i", "ȷ": "j"}.get(letter, letter)
+    return unicodedata.normalize("NFC", letter + _COMBINING[accent])
+
+
 def _fix(text: str) -> str:
     text = _CID.sub("", text)
+    text = _SPACING_ACCENT.sub(_accent, text)
     text = _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     return _LEADERS.sub(" … ", text)
 
@@ -102,7 +115,7 @@ def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
         body,
         builder.spans,
         "pdf",
-        title=(meta.get("Title") or "").strip() or first_title(body, builder.spans),
+        title=clean_title(meta.get("Title")) or first_title(body, builder.spans),
         author=(meta.get("Author") or "").strip() or None,
         published=_pdf_date(meta.get("CreationDate")),
     )

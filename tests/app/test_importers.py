@@ -6,6 +6,7 @@ import codecs
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 
 from app.domain import Span
@@ -318,3 +319,34 @@ def test_pdf_arabic_is_stored_in_logical_order_without_presentation_forms(tmp_pa
     result = extract(corpus.make_pdf(tmp_path / "ar.pdf", [f"Peace {visual} here"], title=None))
     assert "سلام" in result.text
     assert not any("\ufb50" <= ch <= "\ufeff" for ch in result.text)
+
+
+def test_tex_spacing_accents_are_composed(lib: Library, tmp_path: Path) -> None:
+    """Spanish PDFs made with TeX put the accent before its letter (issue 19)."""
+    pdf = corpus.make_pdf(tmp_path / "guia.pdf", ["Gu´ıa de instalaci´on\nLa se˜nal y el ping¨uino."],
+                          title="Gu´ıa de instalaci´on")
+    result = lib.import_file(pdf)
+    assert result.id is not None
+    text = lib.document_text(result.id)
+    assert "Guía de instalación" in text and "señal" in text and "pingüino" in text
+    assert lib.search("instalación", kind="passage")
+
+
+@pytest.mark.parametrize("title", ["Microsoft Word - Document1", "Binder1.pdf", "dvips.dvi", "Untitled"])
+def test_tool_default_titles_give_way_to_the_documents_own(lib: Library, tmp_path: Path, title: str) -> None:
+    pdf = corpus.make_pdf(tmp_path / "r.pdf", ["Seizures at the Northern Ports\nThe count doubled."], title=title)
+    result = lib.import_file(pdf)
+    assert (result.title or "").startswith("Seizures at the Northern Ports")
+
+
+def test_titles_lose_pilcrows_and_control_characters(lib: Library, tmp_path: Path) -> None:
+    d = docx.Document()
+    d.core_properties.title = "Press release:\tfentanyl  seizures¶"
+    d.add_paragraph("Body text.")
+    d.save(str(tmp_path / "pr.docx"))
+    assert lib.import_file(tmp_path / "pr.docx").title == "Press release: fentanyl seizures"
+
+
+def test_pdf_titles_lose_control_characters(lib: Library, tmp_path: Path) -> None:
+    pdf = corpus.make_pdf(tmp_path / "c.pdf", ["Body."], title="Annual\x07 report on\x07ports")
+    assert lib.import_file(pdf).title == "Annual report on ports"
