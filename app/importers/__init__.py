@@ -9,6 +9,7 @@ from pathlib import Path
 from app.errors import ImportFailed, KnownError
 from app.importers.base import MB, Extracted, Limits, fail
 from app.importers.language import detect
+from app.importers.sniff import sniff
 
 Extractor = Callable[[bytes, Path, Limits], Extracted]
 
@@ -62,8 +63,13 @@ def read_file(path: Path, limits: Limits) -> bytes:
 
 
 def extract_file(path: Path, data: bytes, limits: Limits) -> Extracted:
-    """Extract a file's text; every failure is an ``ImportFailed`` naming file and cause."""
-    module = importlib.import_module(f"app.importers.{EXTRACTORS[path.suffix.lower()]}")
+    """Extract a file's text; every failure is an ``ImportFailed`` naming file and cause.
+    The bytes say what the file is before its name does (a PDF saved as .txt is a PDF)."""
+    actual, refused = sniff(data, path.suffix.lower())
+    if refused is not None:
+        raise fail(path, refused)
+    suffix = actual or path.suffix.lower()
+    module = importlib.import_module(f"app.importers.{EXTRACTORS[suffix]}")
     extractor: Extractor = module.extract
     try:
         result = extractor(data, path, limits)

@@ -350,3 +350,28 @@ def test_titles_lose_pilcrows_and_control_characters(lib: Library, tmp_path: Pat
 def test_pdf_titles_lose_control_characters(lib: Library, tmp_path: Path) -> None:
     pdf = corpus.make_pdf(tmp_path / "c.pdf", ["Body."], title="Annual\x07 report on\x07ports")
     assert lib.import_file(pdf).title == "Annual report on ports"
+
+
+def test_a_pdf_saved_as_txt_is_read_as_a_pdf(lib: Library, tmp_path: Path) -> None:
+    """The bytes say what a file is before its name does (issue 19): no garbage text, and
+    the same bytes under their right name are the same document."""
+    pdf = corpus.make_pdf(tmp_path / "real.pdf", ["Seizures at the northern ports doubled."])
+    disguised = tmp_path / "saved-as.txt"
+    disguised.write_bytes(pdf.read_bytes())
+    result = lib.import_file(disguised)
+    assert result.status == "imported" and result.id is not None
+    assert lib.document(result.id).format == "pdf"
+    assert "Seizures at the northern ports doubled." in lib.document_text(result.id)
+    assert lib.import_file(pdf).status == "duplicate"
+
+
+@pytest.mark.parametrize(("magic", "said"), [(b"\x7fELF\x02\x01\x01" + b"\x00" * 40, "program"),
+                                             (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "image"),
+                                             (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40, "old binary")])
+def test_programs_images_and_old_office_files_named_as_such(lib: Library, tmp_path: Path, magic: bytes,
+                                                           said: str) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes(magic)
+    result = lib.import_file(path)
+    assert result.status == "error" and said in (result.error or "")
+    assert lib.documents() == []
