@@ -9,7 +9,7 @@ from pathlib import Path
 from app.errors import ImportFailed, KnownError
 from app.importers.base import MB, Extracted, Limits, fail
 from app.importers.language import detect
-from app.importers.sniff import sniff
+from app.importers.sniff import looks_like_markdown, sniff
 
 Extractor = Callable[[bytes, Path, Limits], Extracted]
 
@@ -69,6 +69,9 @@ def extract_file(path: Path, data: bytes, limits: Limits) -> Extracted:
     if refused is not None:
         raise fail(path, refused)
     suffix = actual or path.suffix.lower()
+    markdown_txt = suffix in (".txt", ".text") and looks_like_markdown(data)
+    if markdown_txt:
+        suffix = ".md"  # no markup reaches the text, the snippets or the memo
     module = importlib.import_module(f"app.importers.{EXTRACTORS[suffix]}")
     extractor: Extractor = module.extract
     try:
@@ -81,6 +84,8 @@ def extract_file(path: Path, data: bytes, limits: Limits) -> Extracted:
         raise ImportFailed(f"{path}: could not read the file ({type(exc).__name__}: {exc})") from exc
     if not result.text.strip():
         raise fail(path, "no text found in the file")
+    if markdown_txt:
+        result.format = "txt"  # the file's own kind, for the analyst and the citation
     result.language = detect(result.text)
     if not result.title:
         result.title = path.stem

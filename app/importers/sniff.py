@@ -4,6 +4,7 @@ is read as a PDF; a program, an image or an old binary Office file is named as s
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 # Signatures of things that are not text and that no importer reads.
@@ -43,3 +44,20 @@ def sniff(data: bytes, suffix: str) -> tuple[str | None, str | None]:
         if "ppt/presentation.xml" in names:
             return ".pptx", None
     return None, None
+
+
+# Signs of Markdown in a text file: headings, emphasis, escapes, links, list markers.
+_MARKDOWN_SIGNS = (
+    re.compile(rb"^#{1,6} \S", re.M),
+    re.compile(rb"\*\*[^*\n]+\*\*|__[^_\n]+__"),
+    re.compile(rb"\\[$*_#\[\]`]"),
+    re.compile(rb"\[[^\]\n]+\]\([^)\s]+\)"),
+    re.compile(rb"^(?:[-*+]|\d+\.) \S", re.M),
+)
+
+
+def looks_like_markdown(data: bytes) -> bool:
+    """A .txt that is really Markdown (exported slide decks and notes often are): at least
+    two kinds of Markdown sign, so prose with one list does not count."""
+    sample = data[:200_000]
+    return sum(1 for sign in _MARKDOWN_SIGNS if sign.search(sample)) >= 2

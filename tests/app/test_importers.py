@@ -375,3 +375,26 @@ def test_programs_images_and_old_office_files_named_as_such(lib: Library, tmp_pa
     result = lib.import_file(path)
     assert result.status == "error" and said in (result.error or "")
     assert lib.documents() == []
+
+
+def test_a_txt_that_is_markdown_has_no_markup_in_its_text(lib: Library, tmp_path: Path) -> None:
+    """Exported slide decks and notes (issue 19): no ** or \\$ in the text, the snippets or
+    memo quotations; the file keeps its .txt label."""
+    path = tmp_path / "deck.txt"
+    path.write_text("# Quarterly seizures\n\n- **Fentanyl** seizures rose to \\$5 million\n"
+                    "- See [the report](https://example.gov/r)\n", encoding="utf-8")
+    result = lib.import_file(path)
+    assert result.id is not None and result.title == "Quarterly seizures"
+    text = lib.document_text(result.id)
+    assert "**" not in text and "\\$" not in text and "$5 million" in text and "Fentanyl seizures" in text
+    assert lib.document(result.id).format == "txt"
+    [hit] = lib.search("fentanyl", kind="passage")
+    assert "**" not in hit.snippet_text
+
+
+def test_prose_with_a_list_stays_plain_text(lib: Library, tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("Notes from the call\n\n- ports\n- money\n\nNothing else of note.\n", encoding="utf-8")
+    result = lib.import_file(path)
+    assert result.id is not None
+    assert "- ports" in lib.document_text(result.id)
