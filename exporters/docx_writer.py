@@ -58,6 +58,13 @@ def _ensure_styles(doc: DocxDocument) -> None:
         _default_look(name, style)
     normal = styles["Normal"].paragraph_format
     normal.widow_control = True
+    if "Hyperlink" not in {st.style_id for st in styles}:
+        # Word's built-in link style, which links' runs name: LibreOffice drops a link
+        # whose style is missing from the file when it makes a PDF.
+        link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+        link.style_id = "Hyperlink"
+        link.font.underline = True
+        link.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
 
 
 def _default_look(name: str, style: BaseStyle) -> None:

@@ -360,7 +360,7 @@ def test_html_escapes_hostile_text(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed")
-def test_pdf_export_is_tagged_with_bookmarks(lib: Library, briefing: int, tmp_path: Path) -> None:
+def test_pdf_export_is_tagged_with_bookmarks_and_links(lib: Library, briefing: int, tmp_path: Path) -> None:
     out = lib.export_briefing(briefing, tmp_path / "memo.pdf")
     data = out.read_bytes()
     assert data.startswith(b"%PDF")
@@ -369,8 +369,10 @@ def test_pdf_export_is_tagged_with_bookmarks(lib: Library, briefing: int, tmp_pa
     reader = PdfReader(str(out))
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged
     assert [o.title for o in reader.outline if not isinstance(o, list)][:2] == ["Bottom Line Up Front", "Supply"]
-    # Footnote references are links within the file.
-    assert any(a.get_object().get("/Subtype") == "/Link" for p in reader.pages for a in p.get("/Annots") or [])
+    # Footnote references link within the file; web addresses open in a browser.
+    actions = [a.get_object().get("/A") for p in reader.pages for a in p.get("/Annots") or []]
+    uris = [a.get_object().get("/URI") for a in actions if a is not None]
+    assert "https://senate.example.gov/hearing" in uris
 
 
 def test_pdf_without_libreoffice_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
