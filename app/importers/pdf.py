@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -22,7 +21,6 @@ _CID = re.compile(r"\(cid:\d+\)")
 # Ligatures and Arabic/Hebrew presentation forms: fold to the letters they show.
 _PRESENTATION = re.compile("[\ufb00-\ufdff\ufe70-\ufeff]+")
 _LEADERS = re.compile(r"(?:\s*\.){4,}")  # table-of-contents dot leaders
-_PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})?(\d{2})?")
 _SENTENCE_END = re.compile(r"[.:!?»”\"')\]]$")
 SHORT_LINE = 0.75  # of the page's longest line: a shorter line that ends a sentence ends a paragraph
 
@@ -44,17 +42,6 @@ def _fix(text: str) -> str:
     text = _SPACING_ACCENT.sub(_accent, text)
     text = _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     return _LEADERS.sub(" … ", text)
-
-
-def _pdf_date(value: str | None) -> str | None:
-    match = _PDF_DATE.match(value or "")
-    if not match:
-        return None
-    year, month, day = match.group(1), match.group(2) or "01", match.group(3) or "01"
-    try:
-        return date(int(year), int(month), int(day)).isoformat()
-    except ValueError:
-        return None
 
 
 def paragraphs(page_text: str) -> list[str]:
@@ -117,5 +104,7 @@ def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
         "pdf",
         title=clean_title(meta.get("Title")) or first_title(body, builder.spans),
         author=(meta.get("Author") or "").strip() or None,
-        published=_pdf_date(meta.get("CreationDate")),
+        # A PDF's creation date is the day the file was made (often the day it was
+        # printed), not the document's own date: ``published`` stays for the analyst.
+        published=None,
     )

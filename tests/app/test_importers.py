@@ -218,7 +218,8 @@ def test_pptx_slides_titles_notes_tables(tmp_path: Path) -> None:
 def test_pdf_pages_and_metadata(tmp_path: Path) -> None:
     p = corpus.make_pdf(tmp_path / "report.pdf", ["First page about Mérida.", "Second page: office ﬁnances."])
     result = extract(p)
-    assert (result.title, result.author, result.published) == ("Annual Report", "Research Office", "2022-05-17")
+    # The creation date (2022-05-17) is the file's, not the document's: no publication date.
+    assert (result.title, result.author, result.published) == ("Annual Report", "Research Office", None)
     pages = [s for s in result.spans if s.kind == "page"]
     assert [s.extra for s in pages] == [1, 2]
     assert result.text[pages[0].start : pages[0].end] == "First page about Mérida."

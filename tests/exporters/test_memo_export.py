@@ -38,6 +38,7 @@ def briefing(lib: Library, tmp_path: Path) -> int:
     pdf_id = lib.import_file(pdf).id
     txt_id = lib.import_file(txt).id
     assert pdf_id and txt_id
+    lib.update_document(pdf_id, published="2022-05-17")  # the analyst gives the report's date
     lib.update_document(txt_id, title="Senate Hearing on Border Finance", author="US Senate",
                         published="2021-06-01", source="https://senate.example.gov/hearing")
     a1 = lib.add_annotation(pdf_id, *lib.find_quote(pdf_id, "Seizures of fentanyl doubled in 2022."),
