@@ -137,6 +137,17 @@ def _is_strict(data: bytes) -> bool:
         return False
 
 
+def _header_footer_text(document: Any) -> bool:
+    """Whether any page header or footer of the document holds text."""
+    for section in document.sections:
+        for part in (section.header, section.footer, section.first_page_header, section.first_page_footer,
+                     section.even_page_header, section.even_page_footer):
+            if not part.is_linked_to_previous and "".join(
+                    t.text or "" for t in part._element.iter(qn("w:t"))).strip():  # private: the part's XML
+                return True
+    return False
+
+
 def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
     check_zip(data, path, limits, "docx")
     try:
@@ -176,6 +187,8 @@ def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
                 text = " ".join(_para_text(p, _Notes()).strip() for p in note.iter(W_P))
                 builder.add("paragraph", f"[{number}] {text.strip()}")
     text = builder.text()
+    if not text.strip() and _header_footer_text(document):
+        raise fail(path, "no text in the body: its only text is in the page headers or footers")
     props = document.core_properties
     created = props.created.date().isoformat() if props.created else None
     return Extracted(

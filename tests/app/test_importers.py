@@ -399,3 +399,11 @@ def test_prose_with_a_list_stays_plain_text(lib: Library, tmp_path: Path) -> Non
     result = lib.import_file(path)
     assert result.id is not None
     assert "- ports" in lib.document_text(result.id)
+
+
+def test_header_only_documents_say_where_their_text_is(lib: Library, tmp_path: Path) -> None:
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "Ministry of Ports — weekly notice"
+    d.save(str(tmp_path / "letterhead.docx"))
+    result = lib.import_file(tmp_path / "letterhead.docx")
+    assert result.status == "error" and "only text is in the page headers or footers" in (result.error or "")
