@@ -68,6 +68,17 @@ def paragraphs(page_text: str) -> list[str]:
     return out
 
 
+TITLE_MAX = 100  # characters: a longer first line is a paragraph's, not a title
+
+
+def _line_title(line: str | None) -> str | None:
+    """The first printed line as a title, when it reads like one (a paragraph joined from
+    the first lines ran on to 117 characters and more)."""
+    if not line or len(line) > TITLE_MAX:
+        return None
+    return clean_title(line)
+
+
 def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise fail(path, "not a PDF file (no %PDF header)")
@@ -77,6 +88,7 @@ def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
         if "password" in str(exc).lower():
             raise fail(path, "encrypted PDF (password protected); remove the password first") from exc
         raise fail(path, f"damaged or not a PDF ({exc})") from exc
+    first_line: str | None = None  # the first page's first line, as printed (a title)
     try:
         meta = document.get_metadata_dict()
         builder = TextBuilder()
@@ -88,6 +100,8 @@ def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
             except pdfium.PdfiumError as exc:
                 raise fail(path, f"damaged PDF (page {number + 1}: {exc})") from exc
             start = builder.mark()
+            if first_line is None:
+                first_line = next((line.strip() for line in _fix(text).splitlines() if line.strip()), None)
             for para in paragraphs(_fix(text)):
                 builder.add("paragraph", para)
             builder.enclose("page", start, number + 1)
@@ -102,7 +116,7 @@ def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
         body,
         builder.spans,
         "pdf",
-        title=clean_title(meta.get("Title")) or first_title(body, builder.spans),
+        title=clean_title(meta.get("Title")) or _line_title(first_line) or first_title(body, builder.spans),
         author=(meta.get("Author") or "").strip() or None,
         # A PDF's creation date is the day the file was made (often the day it was
         # printed), not the document's own date: ``published`` stays for the analyst.

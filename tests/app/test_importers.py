@@ -407,3 +407,12 @@ def test_header_only_documents_say_where_their_text_is(lib: Library, tmp_path: P
     d.save(str(tmp_path / "letterhead.docx"))
     result = lib.import_file(tmp_path / "letterhead.docx")
     assert result.status == "error" and "only text is in the page headers or footers" in (result.error or "")
+
+
+def test_a_pdf_title_is_its_first_line_not_a_run_on_paragraph(lib: Library, tmp_path: Path) -> None:
+    """Without a metadata title, a PDF's title is its first printed line (issue 19)."""
+    pdf = corpus.make_pdf(tmp_path / "untitled.pdf",
+                          ["Annual Report on Ports\nThe ministry inspected every container terminal in the north "
+                           "and found that seizures doubled while staffing stayed flat over the year."],
+                          title=None)
+    assert lib.import_file(pdf).title == "Annual Report on Ports"
