@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from app import tag_paths
@@ -49,6 +49,18 @@ def _documents_under(s: Session, tag_ids: set[int]) -> set[int]:
     return set(s.scalars(select(DocumentTag.document_id).where(DocumentTag.tag_id.in_(tag_ids))))
 
 
+# Distinct highlights under each tag that has children, its descendants' included,
+# counted in the database through the links' index by tag (a leaf's total is its count).
+SUBTREE_TOTALS = """
+WITH RECURSIVE below(ancestor, tag) AS (
+    SELECT id, id FROM tags WHERE id IN (SELECT parent_id FROM tags)
+    UNION ALL
+    SELECT below.ancestor, tags.id FROM tags JOIN below ON tags.parent_id = below.tag
+)
+SELECT below.ancestor, COUNT(DISTINCT annotation_tags.annotation_id)
+FROM below JOIN annotation_tags ON annotation_tags.tag_id = below.tag
+GROUP BY below.ancestor
+"""
 FAVOURITES_KEY = "favourite_tags"  # project_info: JSON list of tag ids, keys 1-9 in order
 FAVOURITES = 9
 
@@ -72,11 +84,12 @@ def _set_favourite_ids(s: Session, ids: list[int]) -> None:
 
 
 class TagOps(LibraryCore):
-    def favourite_tags(self) -> list[TagInfo]:
-        """The tags on keys 1-9, in order: kept by id, so they follow renames and moves."""
+    def favourite_tags(self, tags: list[TagInfo] | None = None) -> list[TagInfo]:
+        """The tags on keys 1-9, in order: kept by id, so they follow renames and moves.
+        ``tags``: ``tags()`` if the caller has it already."""
         with self._read() as s:
             ids = _favourite_ids(s)
-        by_id = {t.id: t for t in self.tags()}
+        by_id = {t.id: t for t in (tags if tags is not None else self.tags())}
         return [by_id[i] for i in ids if i in by_id]
 
     def remember_favourite(self, path: str) -> None:
@@ -111,13 +124,7 @@ class TagOps(LibraryCore):
                 ).all()
             )
             rows = list(s.scalars(select(Tag)))
-            parents = {t.id: t.parent_id for t in rows}
-            under: dict[int, set[int]] = {t.id: set() for t in rows}  # highlights in each subtree
-            for ann_id, tag_id in s.execute(select(AnnotationTag.annotation_id, AnnotationTag.tag_id)):
-                node: int | None = tag_id
-                while node is not None and node in under:
-                    under[node].add(ann_id)
-                    node = parents.get(node)
+            totals: dict[int, int] = dict(s.execute(text(SUBTREE_TOTALS)).all())
             infos = [
                 TagInfo(
                     id=t.id,
@@ -127,7 +134,7 @@ class TagOps(LibraryCore):
                     color=t.color,
                     description=t.description,
                     count=counts.get(t.id, 0),
-                    total=len(under[t.id]),
+                    total=totals.get(t.id, counts.get(t.id, 0)),
                 )
                 for t in rows
             ]

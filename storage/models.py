@@ -74,6 +74,7 @@ class Tag(Base):
 
 class AnnotationTag(Base):
     __tablename__ = "annotation_tags"
+    __table_args__ = (Index("ix_annotation_tags_tag", "tag_id", "annotation_id"),)
     annotation_id: Mapped[int] = mapped_column(
         ForeignKey("annotations.id", ondelete="CASCADE"), primary_key=True
     )

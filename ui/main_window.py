@@ -393,7 +393,7 @@ class MainWindow(QMainWindow):
                 self.reader.set_header(lib.document(self.doc_id))
         if changes.tags:
             tags = lib.tags()
-            self.favourites.show_tags(lib.favourite_tags())
+            self.favourites.show_tags(lib.favourite_tags(tags))
             self.tags.set_tags(tags)
             self.inspector.set_tag_names([t.path for t in tags])
             self.inspector.set_tag_colors({t.path: t.color for t in tags})
