@@ -22,11 +22,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
-from whoosh import index as windex
 
 from app.errors import KnownError
 from app.index_records import RecordSource
-from storage.index.bulk import build_segments
+from storage.index.bulk import build_segments, open_folder
 from storage.index.pairs import frequent_terms
 from storage.index.schema import TEXT_FIELDS
 from storage.models import Annotation, Document
@@ -158,7 +157,7 @@ def _chunks_of(column: Any, ids: list[int], size: int) -> Iterator[tuple[ColumnE
         yield column.between(chunk[0], chunk[-1]), len(chunk)
 
 
-def rebuild(project: ProjectFile, ix: windex.Index, progress: Progress | None,
+def rebuild(project: ProjectFile, ix: Any, progress: Progress | None,
             procs: int) -> tuple[list[Any], int]:
     """Write every record into new segments; returns (segments, records). Raises Cancelled."""
     with project.session() as s:
@@ -180,7 +179,7 @@ class _NotStarted(Exception):
     """Worker processes died before saying anything."""
 
 
-def _in_process(project: ProjectFile, ix: windex.Index, shares: list[Share], total: int,
+def _in_process(project: ProjectFile, ix: Any, shares: list[Share], total: int,
                 progress: Progress | None) -> tuple[list[Any], int]:
     done = 0
 
@@ -257,7 +256,7 @@ def _worker(project_path: str, folder: str, part: int, messages: Any, *, tasks: 
     until a None, and send them back."""
     try:
         project = ProjectFile.open_current(Path(project_path))
-        ix = windex.open_dir(folder)
+        ix = open_folder(folder)
         try:
             with project.session() as s:
                 def tick(units: int) -> None:

@@ -439,3 +439,9 @@ def commit_segments(ix: windex.Index, segments: list[Segment], writer: SegmentWr
         writer.cancel()
         raise
     writer._finish()
+
+
+def open_folder(folder: str) -> Any:
+    """The Whoosh index in ``folder``, for a rebuild worker writing segments into it (the
+    parent process commits them)."""
+    return windex.open_dir(str(folder))
