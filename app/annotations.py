@@ -65,6 +65,7 @@ def to_info(a: Annotation, paths: dict[int, str], doc_title: str = "") -> Annota
         created_at=a.created_at,
         updated_at=a.updated_at,
         doc_title=doc_title,
+        orphaned=a.orphaned,
     )
 
 
@@ -103,6 +104,7 @@ class AnnotationOps(LibraryCore):
                     quote=row.quote, prefix=row.prefix, suffix=row.suffix,
                     tags=tuple(sorted(paths[t] for t in tag_ids)), note=row.note, color=color,
                     created_at=row.created_at, updated_at=row.updated_at, doc_title=row.doc_title,
+                    orphaned=row.orphaned,
                 ))
             return out
 

@@ -72,7 +72,10 @@ def build_memo(briefing: BriefingInfo, sources: MemoSources, style: str | None =
     for item in items:
         ann = item.annotation
         doc = sources.documents[ann.doc_id]
-        cites.append((f"d{doc.id}", location(doc.format, sources.structures.get(doc.id, []), ann.start)))
+        # An orphan's offsets belong to an older version: cite it without a locator.
+        where = None if ann.orphaned else location(doc.format, sources.structures.get(doc.id, []),
+                                                   ann.start)
+        cites.append((f"d{doc.id}", where))
     result = cite_all(style or briefing.style, language,
                       tuple(reference(sources.documents[d]) for d in cited), tuple(cites))
     notes = iter(result.notes)
@@ -84,8 +87,8 @@ def build_memo(briefing: BriefingInfo, sources: MemoSources, style: str | None =
             text = sources.texts.get(ann.doc_id, "")
             excerpts.append(Excerpt(
                 quote=excerpt(item.quote, language,
-                              starts_mid=starts_mid_sentence(text, ann.start),
-                              ends_mid=ends_mid_sentence(text, ann.start, ann.end)),
+                              starts_mid=not ann.orphaned and starts_mid_sentence(text, ann.start),
+                              ends_mid=not ann.orphaned and ends_mid_sentence(text, ann.start, ann.end)),
                 citation=next(notes),
                 commentary=item.commentary,
                 tags=ann.tags,

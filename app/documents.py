@@ -20,7 +20,7 @@ from app.domain import Changes, DocumentInfo, ImportResult, Span
 from app.errors import KnownError, NotFoundError
 from app.importers import Limits, extract_file, is_supported, read_file
 from app.importers.base import clean_title
-from storage.models import Annotation, Document, DocumentTag
+from storage.models import Annotation, Document, DocumentTag, DocumentVersion
 
 EDITABLE = ("title", "author", "published", "source", "language")
 
@@ -30,6 +30,7 @@ class DocumentSnapshot:
     row: dict[str, object]
     tag_ids: tuple[int, ...]
     annotations: tuple[AnnotationSnapshot, ...]
+    versions: tuple[dict[str, object], ...] = ()
 
 
 def _info(d: Document, count: int) -> DocumentInfo:
@@ -46,6 +47,7 @@ def _info(d: Document, count: int) -> DocumentInfo:
         language=d.language,
         imported_at=d.imported_at,
         annotation_count=count,
+        version=d.version,
     )
 
 
@@ -89,6 +91,14 @@ class DocumentOps(LibraryCore):
                 raise NotFoundError(f"no document {doc_id}")
             return [Span(*item) for item in raw]
 
+    def set_aside(self, doc_id: int) -> list[str]:
+        """The furniture a saved web page's import set aside (banners, menus, share links)."""
+        with self._read() as s:
+            if s.get(Document, doc_id) is None:
+                raise NotFoundError(f"no document {doc_id}")
+            raw = s.scalar(select(Document.set_aside).where(Document.id == doc_id))
+            return raw.split("\n") if raw else []
+
     def document_tags(self, doc_id: int) -> list[str]:
         with self._read() as s:
             paths = tag_paths.all_paths(s)
@@ -105,6 +115,12 @@ class DocumentOps(LibraryCore):
                 existing = s.execute(
                     select(Document.id, Document.title).where(Document.sha256 == digest)
                 ).first()
+            if existing is None:
+                with self._read() as s:
+                    existing = s.execute(
+                        select(Document.id, Document.title).join(
+                            DocumentVersion, DocumentVersion.document_id == Document.id)
+                        .where(DocumentVersion.sha256 == digest)).first()
             if existing is not None:
                 return ImportResult(str(path), "duplicate", existing.id, existing.title)
             extracted = extract_file(path, data, self.limits)
@@ -123,13 +139,15 @@ class DocumentOps(LibraryCore):
                     text=extracted.text,
                     structure=[[sp.kind, sp.start, sp.end, sp.extra] for sp in extracted.spans],
                     char_count=len(extracted.text),
+                    set_aside="\n".join(extracted.set_aside) or None,
                 )
                 s.add(doc)
                 s.flush()
                 for tag in dict.fromkeys(tags):
                     s.add(DocumentTag(document_id=doc.id, tag_id=tag_paths.ensure(s, tag).id))
                 self._queue_index(s, "document", [doc.id])
-                result = ImportResult(str(path), "imported", doc.id, doc.title)
+                warning = f"{path}: {extracted.warning}; check the text" if extracted.warning else None
+                result = ImportResult(str(path), "imported", doc.id, doc.title, warning=warning)
         except KnownError as exc:
             return ImportResult(str(path), "error", error=str(exc))
         self._changed(Changes(documents=True, tags=bool(tags)))
@@ -192,6 +210,8 @@ class DocumentOps(LibraryCore):
             s.execute(insert(Document), [snap.row])
             s.add_all(DocumentTag(document_id=snap.row["id"], tag_id=t) for t in snap.tag_ids)
             restore_rows(s, list(snap.annotations))
+            if snap.versions:
+                s.execute(insert(DocumentVersion), list(snap.versions))
             self._queue_index(s, "document", [int(str(snap.row["id"]))])
         doc_id = int(str(snap.row["id"]))
         self._changed(Changes(documents=True, annotations=True, tags=True, briefings=True,
@@ -206,4 +226,6 @@ def _snapshot(s: Session, doc_id: int) -> DocumentSnapshot:
     row = {c.key: getattr(d, c.key) for c in Document.__table__.columns}
     tag_ids = tuple(s.scalars(select(DocumentTag.tag_id).where(DocumentTag.document_id == doc_id)))
     anns = list(s.scalars(select(Annotation).where(Annotation.document_id == doc_id)))
-    return DocumentSnapshot(row, tag_ids, tuple(snapshot_of(s, anns)))
+    versions = tuple({c.key: getattr(v, c.key) for c in DocumentVersion.__table__.columns}
+                     for v in s.scalars(select(DocumentVersion).where(DocumentVersion.document_id == doc_id)))
+    return DocumentSnapshot(row, tag_ids, tuple(snapshot_of(s, anns)), versions)

@@ -47,6 +47,7 @@ class DocumentInfo:
     language: str | None
     imported_at: datetime
     annotation_count: int = 0
+    version: int = 1
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -61,6 +62,7 @@ class DocumentInfo:
             "language": self.language,
             "imported": self.imported_at.isoformat(),
             "annotations": self.annotation_count,
+            "version": self.version,
         }
 
 
@@ -80,6 +82,7 @@ class AnnotationInfo:
     created_at: datetime
     updated_at: datetime
     doc_title: str = ""
+    orphaned: bool = False  # a new version of its document had no confident place for it
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -94,6 +97,7 @@ class AnnotationInfo:
             "color": self.color,
             "created": self.created_at.isoformat(),
             "updated": self.updated_at.isoformat(),
+            "orphaned": self.orphaned,
         }
 
 
@@ -185,6 +189,7 @@ class ImportResult:
     id: int | None = None
     title: str | None = None
     error: str | None = None
+    warning: str | None = None  # imported, but worth a look (text that looks garbled)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

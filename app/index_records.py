@@ -21,7 +21,7 @@ from storage.models import Annotation, AnnotationTag, Document, DocumentTag, Tag
 
 PASSAGE_MIN = 300
 PASSAGE_MAX = 2000
-BLOCK_KINDS = {"paragraph", "heading", "list_item"}
+BLOCK_KINDS = {"paragraph", "heading", "list_item", "byline"}
 
 
 def passages(text: str, spans: list[Span]) -> Iterator[tuple[int, int]]:

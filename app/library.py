@@ -15,6 +15,7 @@ from app.errors import KnownError
 from app.importers import Limits
 from app.search import SearchOps
 from app.tags import TagOps
+from app.versions import VersionOps
 from exporters import Memo, export
 from exporters.atomic import check_replaceable
 from storage.models import ProjectInfo
@@ -24,7 +25,7 @@ FROM_QUERY_LIMIT = 1000
 UNTAGGED = "Untagged"
 
 
-class Library(DocumentOps, AnnotationOps, TagOps, BriefingOps, SearchOps):
+class Library(DocumentOps, AnnotationOps, TagOps, BriefingOps, SearchOps, VersionOps):
     """An open project. Every mutating method is one transaction and returns what it made."""
 
     def __init__(self, project: ProjectFile, background_index: bool = False) -> None:

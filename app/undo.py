@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from app.documents import DocumentSnapshot
     from app.library import Library
     from app.tags import TagState
+    from app.versions import ReimportResult, ReimportSnapshot
 
 
 class Command(Protocol):
@@ -234,3 +236,38 @@ class DeleteBriefing:
     def undo(self, lib: Library) -> None:
         assert self._state is not None
         lib.restore_briefing_state(self._state)
+
+
+@dataclass
+class Reimport:
+    """A newer version of a document; redo reads the same bytes again, not the file."""
+
+    doc_id: int
+    path: Path
+    text: str = "Import new version"
+    result: ReimportResult | None = None
+    _data: bytes | None = None
+    _snapshot: ReimportSnapshot | None = None
+
+    def redo(self, lib: Library) -> None:
+        self.result, self._snapshot = lib.reimport(self.doc_id, self.path, self._data)
+        self._data = self._snapshot.data
+
+    def undo(self, lib: Library) -> None:
+        assert self._snapshot is not None
+        lib.undo_reimport(self._snapshot)
+
+
+@dataclass
+class PlaceOrphan:
+    annotation_id: int
+    start: int
+    end: int
+    text: str = "Place highlight"
+    _before: dict[str, object] = field(default_factory=dict)
+
+    def redo(self, lib: Library) -> None:
+        self._before = lib.place_orphan(self.annotation_id, self.start, self.end)
+
+    def undo(self, lib: Library) -> None:
+        lib.restore_anchor(self._before)

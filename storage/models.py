@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -18,6 +19,8 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
@@ -53,10 +56,31 @@ class Document(Base):
     # page, slide, table; extra is a heading level or a page/slide number.
     structure: Mapped[list[Any]] = deferred(mapped_column(JSON))
     char_count: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # A saved web page's furniture (banners, menus, share widgets), a line each.
+    set_aside: Mapped[str | None] = deferred(mapped_column(Text))
 
     annotations: Mapped[list[Annotation]] = relationship(
         back_populates="document", cascade="all, delete-orphan", passive_deletes=True
     )
+
+
+class DocumentVersion(Base):
+    """An earlier version of a document, kept whole when a newer one replaced it."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (UniqueConstraint("document_id", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(String(16))
+    published: Mapped[str | None] = mapped_column(String(32))
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    original: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    text: Mapped[str] = deferred(mapped_column(Text))
+    structure: Mapped[list[Any]] = deferred(mapped_column(JSON))
 
 
 class Tag(Base):
@@ -107,6 +131,8 @@ class Annotation(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # A new version of its document had no confident place for it: start/end are stale.
+    orphaned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     document: Mapped[Document] = relationship(back_populates="annotations")
     tags: Mapped[list[Tag]] = relationship(secondary="annotation_tags", order_by="Tag.name")

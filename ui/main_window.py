@@ -26,6 +26,7 @@ from app.importers import SUPPORTED
 from app.library import Library
 from app.paths import sample_project_path
 from app.sample import build_sample
+from app.versions import ReimportResult
 from exporters.atomic import safe_file_name
 from storage.index import IndexHit
 from ui import dialogs
@@ -35,6 +36,7 @@ from ui.briefing_panel import BriefingPanel, BriefingWorkspace
 from ui.favourites_bar import FavouritesBar
 from ui.inspector import Inspector
 from ui.library_panel import LibraryPanel
+from ui.orphans_dialog import OrphansDialog
 from ui.reader_view import ReaderPanel
 from ui.search_panel import SearchPanel
 from ui.settings import Settings
@@ -69,6 +71,7 @@ class MainWindow(QMainWindow):
         self.last_tags: list[str] = []
         self.picker: TagPicker | None = None
         self.worker: Worker | None = None
+        self.orphans: OrphansDialog | None = None
         self._closed = False
 
         self.library = LibraryPanel()
@@ -158,6 +161,7 @@ class MainWindow(QMainWindow):
         self.import_action = self._action("&Import Files…", self.import_dialog, "Ctrl+I", name="importAction")
         file.addAction(self.import_action)
         file.addAction(self._action("Import &Folder…", self.import_folder_dialog, "Ctrl+Shift+I"))
+        file.addAction(self._action("Import New &Version…", self.reimport_dialog, name="reimportAction"))
         file.addSeparator()
         file.addAction(self._action("Set Default Memo &Template…", self.choose_template))
         file.addAction(self._action("Re&build Search Index", self.reindex))
@@ -183,6 +187,7 @@ class MainWindow(QMainWindow):
         for n in range(1, 10):
             self._action(f"Favourite tag {n}", partial(self.apply_favourite, n), str(n), view)
         edit.addAction(self._action("Edit Document &Details…", self.edit_current_document, "Ctrl+Shift+E"))
+        edit.addAction(self._action("&Orphaned Highlights…", self.show_orphans, name="orphansAction"))
 
         go = bar.addMenu("&View")
         go.addAction(self._action("&Find…", self.focus_search, QKeySequence.StandardKey.Find))
@@ -390,7 +395,12 @@ class MainWindow(QMainWindow):
             elif self.doc_id is None and docs and self.reader.empty.isVisible():
                 self.reader.show_placeholder()
             elif self.doc_id is not None and self.doc_id in changes.doc_ids and changes.documents:
-                self.reader.set_header(lib.document(self.doc_id))
+                doc = lib.document(self.doc_id)
+                if doc.version != self.reader.version:  # a new version: its text, not only its header
+                    shown, self.doc_id = self.doc_id, None
+                    self.show_document(shown)
+                else:
+                    self.reader.set_header(doc)
         if changes.tags:
             tags = lib.tags()
             self.favourites.show_tags(lib.favourite_tags(tags))
@@ -440,7 +450,7 @@ class MainWindow(QMainWindow):
             return
         self.doc_id = doc_id
         self.reader.show_document(doc, self.lib.document_text(doc_id), self.lib.document_structure(doc_id),
-                                  self.lib.annotations(doc_id))
+                                  self.lib.annotations(doc_id), self.lib.set_aside(doc_id))
         self.library.select(doc_id, emit=False)
         if self.inspector.annotation is not None and self.inspector.annotation.doc_id != doc_id:
             self.inspector.show_annotation(None)  # it showed a highlight of another document
@@ -675,6 +685,52 @@ class MainWindow(QMainWindow):
             box.setObjectName("importErrors")
             box.setDetailedText("\n".join(r.error or r.path for r in errors))
             box.open()
+
+    def reimport_dialog(self) -> None:
+        if self.doc_id is None:
+            dialogs.show_error(self, "Import new version", "Open the document to update first.")
+            return
+        patterns = " ".join(f"*{ext}" for ext in SUPPORTED)
+        name, _ = QFileDialog.getOpenFileName(self, "Import a new version", str(Path.home()),
+                                              f"Documents ({patterns});;All files (*)")
+        if name:
+            self.reimport_path(Path(name))
+
+    def reimport_path(self, path: Path) -> ReimportResult | None:
+        """Replace the open document with a newer version; undoable."""
+        assert self.doc_id is not None
+        command = undo.Reimport(self.doc_id, path)
+        if not self.push(command) or command.result is None:
+            return None
+        r = command.result
+        self.statusBar().showMessage(
+            f"Version {r.version}: {r.exact} highlight(s) placed exactly, {r.fuzzy} by a close match, "
+            f"{len(r.orphaned)} orphaned", 15000)
+        if r.orphaned:
+            self.show_orphans()
+        return r
+
+    def show_orphans(self) -> OrphansDialog:
+        """The review list of highlights a new version could not place."""
+        if self.orphans is None:
+            self.orphans = OrphansDialog(self.lib, self)
+            self.orphans.place_requested.connect(self._place_orphan)
+            self.orphans.delete_requested.connect(
+                lambda ann_id: self.push(undo.DeleteAnnotation(ann_id)))
+            self.orphans.open_requested.connect(self.show_document)
+        self.orphans.refresh()
+        self.orphans.show()
+        self.orphans.raise_()
+        return self.orphans
+
+    def _place_orphan(self, annotation_id: int) -> None:
+        span = self.reader.view.selected_span()
+        ann = self.lib.annotation(annotation_id)
+        if span is None or ann.doc_id != self.doc_id:
+            dialogs.show_error(self, "Place highlight", "Open its document and select the text it "
+                               "belongs to first.")
+            return
+        self.push(undo.PlaceOrphan(annotation_id, *span))
 
     def reindex(self) -> Worker:
         lib = self.lib

@@ -134,7 +134,8 @@ class ReaderView(QPlainTextEdit):
             cursor.mergeCharFormat(fmt)
 
     def set_annotations(self, annotations: list[AnnotationInfo]) -> None:
-        self.annotations = sorted(annotations, key=lambda a: (a.start, a.end))
+        # An orphan has no place in this version's text (the review list shows it).
+        self.annotations = sorted((a for a in annotations if not a.orphaned), key=lambda a: (a.start, a.end))
         self._repaint_selections()
 
     def mark_matches(self, matches: list[tuple[int, int]]) -> None:
@@ -282,6 +283,20 @@ class ReaderPanel(QWidget):
         self.header.setMargin(8)
         self.header.setStyleSheet("QLabel#readerHeader { background: palette(alternate-base); }")
         self.view = ReaderView()
+        self.version = 0  # the shown document's version: a new one reloads the text
+        # A saved web page's furniture, set aside on import: a note, and the lines on request.
+        self.furniture_note = QPushButton()
+        self.furniture_note.setObjectName("furnitureNote")
+        self.furniture_note.setCheckable(True)
+        self.furniture_note.setFlat(True)
+        self.furniture_note.setStyleSheet("QPushButton#furnitureNote { text-align: left; padding: 4px 8px; "
+                                          "color: palette(placeholder-text); }")
+        self.furniture_note.toggled.connect(self._show_furniture)
+        self.furniture = QPlainTextEdit()
+        self.furniture.setObjectName("furnitureText")
+        self.furniture.setReadOnly(True)
+        self.furniture.setMaximumHeight(140)
+        self.furniture.hide()
         self.empty = QWidget()  # what a project with no documents shows: what to do next
         self.empty.setObjectName("emptyState")
         intro = QLabel(
@@ -310,6 +325,8 @@ class ReaderPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addWidget(self.furniture_note)
+        layout.addWidget(self.furniture)
         layout.addWidget(self.view)
         layout.addWidget(self.empty)
         self.show_placeholder()
@@ -322,14 +339,32 @@ class ReaderPanel(QWidget):
         self.view.setVisible(not empty_project)
         self.empty.setVisible(empty_project)
         self.view.clear_document()
+        self.set_furniture([])
 
     def show_document(self, doc: DocumentInfo, text: str, spans: list[Span],
-                      annotations: list[AnnotationInfo]) -> None:
+                      annotations: list[AnnotationInfo], set_aside: list[str] | None = None) -> None:
         self.empty.hide()
         self.header.show()
         self.view.show()
         self.set_header(doc)
+        self.version = doc.version
+        self.set_furniture(set_aside or [])
         self.view.load(doc.id, text, spans, annotations)
+
+    def set_furniture(self, lines: list[str]) -> None:
+        """Say what a saved page's import set aside, collapsed until asked for."""
+        self.furniture_note.setChecked(False)
+        self.furniture.setPlainText("\n".join(lines))
+        self.furniture_note.setVisible(bool(lines))
+        self._show_furniture(False)
+
+    def _show_furniture(self, shown: bool) -> None:
+        lines = self.furniture.blockCount() if self.furniture.toPlainText() else 0
+        arrow = "▾" if shown else "▸"
+        self.furniture_note.setText(f"{arrow} Page furniture set aside on import ({lines} lines: "
+                                    "banners, menus, share links…). "
+                                    + ("Click to hide." if shown else "Click to see it."))
+        self.furniture.setVisible(shown)
 
     def set_header(self, doc: DocumentInfo) -> None:
         from html import escape

@@ -28,7 +28,8 @@ def _ann_line(a: AnnotationInfo) -> str:
     tags = f"  #{' #'.join(a.tags)}" if a.tags else ""
     quote = " ".join(a.quote.split())
     quote = quote if len(quote) <= 70 else quote[:69] + "…"
-    return f"{a.id:>4}  doc {a.doc_id} {a.start}:{a.end}  “{quote}”{tags}"
+    where = "orphaned" if a.orphaned else f"{a.start}:{a.end}"
+    return f"{a.id:>4}  doc {a.doc_id} {where}  “{quote}”{tags}"
 
 
 def _tag_line(t: TagInfo) -> str:
@@ -103,6 +104,10 @@ def cmd_show(lib: Library, args: argparse.Namespace, out: Output) -> int:
         data["text"] = body
         text.append("")
         text.append(body)
+    if args.set_aside:
+        furniture = lib.set_aside(doc.id)
+        data["set_aside"] = furniture
+        text.extend(["", "set aside on import:", *(f"  {line}" for line in furniture)])
     out.raw(data, "\n".join(text))
     return 0
 
@@ -135,7 +140,37 @@ def cmd_highlight(lib: Library, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_annotations(lib: Library, args: argparse.Namespace, out: Output) -> int:
-    out.many(lib.annotations(args.doc, args.tag), _ann_line, empty="no highlights")
+    found = lib.annotations(args.doc, args.tag)
+    if args.orphaned:
+        found = [a for a in found if a.orphaned]
+    out.many(found, _ann_line, empty="no orphaned highlights" if args.orphaned else "no highlights")
+    return 0
+
+
+def cmd_reimport(lib: Library, args: argparse.Namespace, out: Output) -> int:
+    result, _snapshot = lib.reimport(args.doc, Path(args.path))
+    orphans = f"; orphaned: {', '.join(map(str, result.orphaned))}" if result.orphaned else ""
+    out.raw(result.to_json(), f"document {result.doc_id} is now version {result.version}: "
+            f"{result.exact} highlight(s) placed exactly, {result.fuzzy} by a close match, "
+            f"{result.moved} moved{orphans}")
+    return 0
+
+
+def cmd_versions(lib: Library, args: argparse.Namespace, out: Output) -> int:
+    out.many(lib.versions(args.doc), lambda v: f"v{v.version}  {v.imported_at[:19]}  "
+             f"{v.published or '(no date)'}  {v.sha256[:12]}{'  (current)' if v.current else ''}")
+    return 0
+
+
+def cmd_place(lib: Library, args: argparse.Namespace, out: Output) -> int:
+    ann = lib.annotation(args.annotation)
+    if args.quote is not None:
+        start, end = lib.find_quote(ann.doc_id, args.quote, args.occurrence)
+    else:
+        start, end = args.span
+    lib.place_orphan(ann.id, start, end)
+    placed = lib.annotation(ann.id)
+    out.one(placed, _ann_line(placed))
     return 0
 
 
@@ -255,6 +290,9 @@ COMMANDS = {
     "delete": cmd_delete,
     "highlight": cmd_highlight,
     "annotations": cmd_annotations,
+    "reimport": cmd_reimport,
+    "versions": cmd_versions,
+    "place": cmd_place,
     "unhighlight": cmd_unhighlight,
     "tags": cmd_tags,
     "tag": cmd_tag,

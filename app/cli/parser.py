@@ -42,6 +42,8 @@ def build() -> Parser:
     c = sub.add_parser("show", help="a document's metadata (and text with --text)")
     c.add_argument("doc", type=int, metavar="DOC")
     c.add_argument("--text", action="store_true")
+    c.add_argument("--set-aside", action="store_true",
+                   help="also the page furniture (banners, menus) set aside on import")
 
     c = sub.add_parser("meta", help="edit a document's citation metadata")
     c.add_argument("doc", type=int, metavar="DOC")
@@ -64,6 +66,22 @@ def build() -> Parser:
     c = sub.add_parser("annotations", help="list highlights")
     c.add_argument("--doc", type=int)
     c.add_argument("--tag")
+    c.add_argument("--orphaned", action="store_true",
+                   help="only highlights a new version of their document could not place")
+
+    c = sub.add_parser("reimport", help="replace a document with a newer version; highlights follow")
+    c.add_argument("doc", type=int, metavar="DOC")
+    c.add_argument("path", metavar="PATH")
+
+    c = sub.add_parser("versions", help="a document's versions, oldest first")
+    c.add_argument("doc", type=int, metavar="DOC")
+
+    c = sub.add_parser("place", help="anchor an orphaned highlight to text of its document")
+    c.add_argument("annotation", type=int, metavar="ANNOTATION")
+    where = c.add_mutually_exclusive_group(required=True)
+    where.add_argument("--quote", help="exact text to anchor it to")
+    where.add_argument("--span", type=span, metavar="START:END", help="code-point offsets")
+    c.add_argument("--occurrence", type=int, default=1, help="which occurrence of --quote (1-based)")
 
     c = sub.add_parser("unhighlight", help="delete a highlight")
     c.add_argument("annotation", type=int, metavar="ANNOTATION")

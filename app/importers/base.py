@@ -47,6 +47,8 @@ class Extracted:
     published: str | None = None
     source: str | None = None
     language: str | None = None
+    set_aside: list[str] = field(default_factory=list)  # a saved page's furniture
+    warning: str | None = None  # imported, but the analyst should look (garbled text...)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")

@@ -1,14 +1,19 @@
 """Decoding plain text of unknown encoding.
 
-charset-normalizer does the detection, with one correction: it labels real
-Latin-1/cp1252 Spanish as cp1250 (ñ → ń, ¿ → ż). Our sources are mostly
-English and Spanish, so when it picks a Central-European single-byte code page
-we decode as cp1252 too and keep whichever reads as Western text.
+In order: a byte-order mark; UTF-16 without one, told by its pattern of NUL (or other
+constant) high bytes; UTF-8; UTF-8 with a few Latin-1/cp1252 lines (files edited by two
+tools), decoded line by line; else charset-normalizer's guess, trusted when it is
+confident. One correction: it labels real Latin-1/cp1252 Spanish as cp1250 (ñ → ń,
+¿ → ż), so for a Central-European guess cp1252 is tried too and the one that reads as
+Western text kept. ``suspicious`` says when the result still looks like binary or
+mojibake, so the import can warn instead of keeping quiet.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
+from collections import Counter
 
 from charset_normalizer import from_bytes
 
@@ -22,10 +27,11 @@ _BOMS = (
 _CENTRAL_EUROPEAN = {
     "cp1250", "iso8859_2", "cp852", "mac_latin2", "iso8859_16", "cp1257", "iso8859_4", "iso8859_13",
 }
+CHAOS_LIMIT = 0.2  # charset-normalizer's "chaos" share above which its guess is a guess
 
 
 def _western_share(text: str) -> float:
-    """Share of non-ASCII letters that belong to Latin-1 (Spanish, French, ...)."""
+    """Share of non-ASCII characters that belong to Latin-1 (Spanish, French, ...)."""
     extra = [ch for ch in text if ord(ch) > 127]
     if not extra:
         return 1.0
@@ -33,23 +39,113 @@ def _western_share(text: str) -> float:
     return western / len(extra)
 
 
+_PUNCTUATION = "“”‘’–—…€•«»°·"
+
+
+def _plausible_share(text: str) -> float:
+    """Share of non-ASCII characters that read as text in that place: letters, typographic
+    punctuation, and ¿ ¡ only where a word starts (Polish "Za¿ó³æ" read as cp1252 fails)."""
+    total = good = 0
+    for i, ch in enumerate(text[:50000]):
+        if ord(ch) < 128:
+            continue
+        total += 1
+        if ch in "¿¡":
+            good += i == 0 or not text[i - 1].isalpha()
+        else:
+            good += ch.isalpha() or ch in _PUNCTUATION
+    return good / total if total else 1.0
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 LE or BE: one byte of each pair (the high one) takes only a few values (0 for
+    Latin text, 0x04 for Cyrillic, 0x03 for Greek...), the other many."""
+    if len(data) < 8 or len(data) % 2:
+        return None
+    sample = data[:4096]
+    even, odd = Counter(sample[0::2]), Counter(sample[1::2])
+    for high, low, name in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        top = sum(n for _, n in high.most_common(3))
+        if top >= 0.9 * sum(high.values()) and len(low) > 2 * len(high) and 0 in high:
+            try:
+                text = data.decode(name)
+            except UnicodeDecodeError:
+                continue
+            if _printable_share(text) > 0.95:
+                return text
+    return None
+
+
+def _printable_share(text: str) -> float:
+    if not text:
+        return 1.0
+    return sum(1 for ch in text[:20000] if ch.isprintable() or ch in "\n\r\t") / min(len(text), 20000)
+
+
+def _mixed_utf8(data: bytes) -> str | None:
+    """Mostly UTF-8 with some lines in cp1252: each line in the encoding it decodes in."""
+    lines = data.split(b"\n")
+    good = bad = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            good += 1
+        except UnicodeDecodeError:
+            bad += 1
+    if good == 0 or bad > good:
+        return None
+    out = []
+    for line in lines:
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(line.decode("cp1252", errors="replace"))
+    return "\n".join(out)
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Return (text, encoding name)."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             return data.decode(name), name
+    if b"\x00" in data[:4096] and (text := _utf16_without_bom(data)) is not None:
+        return text, "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if (mixed := _mixed_utf8(data)) is not None:
+        return mixed, "utf-8+cp1252"
     best = from_bytes(data).best()
     guess = best.encoding if best is not None else "cp1252"
-    if guess in _CENTRAL_EUROPEAN or guess not in ("utf_8", "utf_16", "utf_32"):
-        western = data.decode("cp1252", errors="replace")
-        if guess == "cp1252" or best is None:
-            return western, "cp1252"
-        other = data.decode(guess, errors="replace")
-        if _western_share(western) > _western_share(other):
+    western = data.decode("cp1252", errors="replace")
+    if best is None or guess == "cp1252":
+        return western, "cp1252"
+    other = data.decode(guess, errors="replace")
+    if guess in _CENTRAL_EUROPEAN:
+        if _plausible_share(western) >= _plausible_share(other):
             return western, "cp1252"
         return other, guess
-    return data.decode(guess, errors="replace"), guess
+    if best.chaos > CHAOS_LIMIT and _western_share(western) == 1.0:
+        return western, "cp1252"
+    return other, guess
+
+
+# Mojibake: UTF-8 read as cp1252/Latin-1 ("Ã©", "â€™"), or replacement characters.
+_MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf]|â€[\u0080-\u00bf™œ\u009d]|Â[\u00a0-\u00bf]")
+
+
+def suspicious(text: str) -> str | None:
+    """Why a decoded text looks wrong (binary, mojibake), or None."""
+    if not text:
+        return None
+    sample = text[:50000]
+    if sample.count("\ufffd") > max(3, len(sample) // 200):
+        return "parts of the text could not be decoded (replacement characters)"
+    if _printable_share(sample) < 0.9:
+        return "the file looks like binary data, not text"
+    if len(_MOJIBAKE.findall(sample)) > max(2, len(sample) // 500):
+        return "the text looks garbled (UTF-8 read as another encoding)"
+    return None

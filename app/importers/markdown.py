@@ -9,7 +9,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from app.importers.base import Extracted, Limits, TextBuilder, first_title
-from app.importers.encoding import decode
+from app.importers.encoding import decode, suspicious
+from app.importers.textmeta import find_meta
+from app.importers.webtext import split_capture, visible
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 
@@ -96,4 +98,15 @@ def from_markdown(source: str, fmt: str = "md") -> Extracted:
 
 def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
     text, _encoding = decode(data)
-    return from_markdown(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    capture = split_capture(text)
+    result = from_markdown("\n".join(capture.lines) if capture else text)
+    meta = find_meta([visible(line) for line in text.split("\n")])
+    result.author = result.author or meta.author
+    result.published = result.published or meta.published
+    result.source = result.source or meta.source
+    if capture:
+        result.title = (capture.headline and visible(capture.headline)) or result.title
+        result.set_aside = [visible(line) for line in capture.set_aside]
+    result.warning = suspicious(result.text)
+    return result
