@@ -84,6 +84,8 @@ def cmd_import(lib: Library, args: argparse.Namespace, out: Output) -> int:
                 message(f"error: {r.error}")
         else:
             out.line(r, f"{r.status:<9} {r.id:>4}  {r.title}  ({r.path})")
+            if r.warning:
+                message(f"warning: {r.warning}")
     if not results and not failed:
         message("nothing to import (no supported files found)")
     return 1 if failed else 0

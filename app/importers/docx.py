@@ -8,12 +8,14 @@ python-docx parses every part with entity resolution off.
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import docx
+import lxml.etree
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
@@ -29,7 +31,10 @@ W_FOOTREF, W_ENDREF = qn("w:footnoteReference"), qn("w:endnoteReference")
 W_PSTYLE, W_NUMPR, W_SDT = qn("w:pStyle"), qn("w:numPr"), qn("w:sdt")
 W_ID, W_VAL, W_TYPE = qn("w:id"), qn("w:val"), qn("w:type")
 _HEADING = re.compile(r"^(heading|überschrift|titre|título|titulo)\s*(\d)$", re.I)
-_SKIP = {W_DEL, W_MOVE_FROM, qn("w:instrText"), qn("w:delText")}
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+W_SDT_CONTENT = qn("w:sdtContent")
+# mc:Fallback repeats what mc:Choice holds (a text box for older Word): read it once.
+_SKIP = {W_DEL, W_MOVE_FROM, qn("w:instrText"), qn("w:delText"), f"{MC}Fallback"}
 
 
 class _Notes:
@@ -90,12 +95,37 @@ def _style_of(p: Any, styles: dict[str, str]) -> tuple[str, int]:
     return "paragraph", 0
 
 
+def _children(element: Any, tag: str) -> list[Any]:
+    """Direct children with ``tag``, looking through content controls (w:sdt), which
+    can wrap rows of a table or cells of a row (forms, cover pages)."""
+    out = []
+    for child in element:
+        if child.tag == tag:
+            out.append(child)
+        elif child.tag == W_SDT:
+            content = child.find(W_SDT_CONTENT)
+            if content is not None:
+                out.extend(_children(content, tag))
+    return out
+
+
 def _cell_text(tc: Any, notes: _Notes) -> str:
+    """A cell's paragraphs, and a nested table's rows, once each."""
     parts = []
-    for child in tc.iter(W_P):
-        text = _para_text(child, notes).strip()
-        if text:
-            parts.append(text)
+    for child in tc:
+        if child.tag == W_P:
+            text = _para_text(child, notes).strip()
+        elif child.tag == W_TBL:
+            rows = ([_cell_text(inner, notes) for inner in _children(tr, W_TC)]
+                    for tr in _children(child, W_TR))
+            text = " / ".join(" | ".join(c for c in cells if c) for cells in rows)
+        elif child.tag == W_SDT:
+            content = child.find(W_SDT_CONTENT)
+            text = _cell_text(content, notes) if content is not None else ""
+        else:
+            continue
+        if text.strip():
+            parts.append(text.strip())
     return " ".join(parts)
 
 
@@ -106,13 +136,13 @@ def _blocks(body: Any, builder: TextBuilder, styles: dict[str, str], notes: _Not
             builder.add(kind, _para_text(child, notes), level)
         elif child.tag == W_TBL:
             start = builder.mark()
-            for tr in child.iter(W_TR):
-                cells = [_cell_text(tc, notes) for tc in tr if tc.tag == W_TC]
+            for tr in _children(child, W_TR):
+                cells = [_cell_text(tc, notes) for tc in _children(tr, W_TC)]
                 if any(cells):
                     builder.add("paragraph", " | ".join(cells))
             builder.enclose("table", start)
         elif child.tag == W_SDT:  # content controls wrap ordinary blocks
-            content = child.find(qn("w:sdtContent"))
+            content = child.find(W_SDT_CONTENT)
             if content is not None:
                 _blocks(content, builder, styles, notes)
 
@@ -127,6 +157,33 @@ def _notes_part(document: Any, reltype: str, tag: str) -> dict[str, Any]:
                 if n.get(W_TYPE) in (None, "normal")
             }
     return {}
+
+
+_SAFE_XML = lxml.etree.XMLParser(resolve_entities=False, no_network=True)
+REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def without_missing_parts(data: bytes) -> bytes:
+    """The package with every internal relationship to a part it lacks removed."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        names = set(src.namelist())
+        for info in src.infolist():
+            blob = src.read(info)
+            if info.filename.endswith(".rels"):
+                folder = posixpath.dirname(posixpath.dirname(info.filename))
+                root = lxml.etree.fromstring(blob, _SAFE_XML)
+                for rel in list(root.iter(REL)):
+                    target = rel.get("Target") or ""
+                    if rel.get("TargetMode") == "External":
+                        continue
+                    name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                        posixpath.join(folder, target))
+                    if name not in names:
+                        root.remove(rel)
+                blob = lxml.etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            dst.writestr(info, blob)
+    return out.getvalue()
 
 
 def _is_strict(data: bytes) -> bool:
@@ -165,7 +222,11 @@ def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
         if b"purl.oclc.org/ooxml" in data[:200_000] or _is_strict(data):
             raise fail(path, "Strict Open XML Word document, which Dossier cannot read yet; "
                        "save it as a standard .docx") from exc
-        raise fail(path, f"damaged Word document (missing part {exc})") from exc
+        # A part named by a relationship is missing (an image, usually): read without it.
+        try:
+            document = docx.Document(io.BytesIO(without_missing_parts(data)))
+        except (KeyError, ValueError, PackageNotFoundError) as again:
+            raise fail(path, f"damaged Word document (missing part {exc})") from again
     styles: dict[str, str] = {}
     try:
         for style in document.styles:

@@ -68,6 +68,46 @@ def paragraphs(page_text: str) -> list[str]:
     return out
 
 
+EDGE_LINES = 3  # lines at the top and at the bottom of a page where running heads sit
+_DIGITS = re.compile(r"\d+")
+
+
+def _edge_key(line: str) -> str:
+    """A running line with its page number made general ("Page 3 of 9" → "Page # of #")."""
+    return _DIGITS.sub("#", " ".join(line.split())).lower()
+
+
+def _edges(text: str) -> list[tuple[int, str]]:
+    """(position, key) of a page's first and last few lines; position counts from the top
+    (0, 1, 2) or the bottom (-1, -2, -3)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    top = [(i, _edge_key(line)) for i, line in enumerate(lines[:EDGE_LINES])]
+    bottom = [(-1 - i, _edge_key(line)) for i, line in enumerate(reversed(lines[-EDGE_LINES:]))]
+    return top + bottom
+
+
+def running_lines(texts: list[str]) -> set[str]:
+    """Keys of the page headers and footers: lines at the same place on most pages."""
+    if len(texts) < 3:
+        return set()
+    seen: dict[tuple[int, str], int] = {}
+    for text in texts:
+        for edge in set(_edges(text)):
+            seen[edge] = seen.get(edge, 0) + 1
+    need = max(3, (len(texts) + 1) // 2)
+    return {key for (_pos, key), count in seen.items() if count >= need and key.strip("# ")}
+
+
+def without_running(text: str, running: set[str]) -> str:
+    """A page's text without its running header and footer lines."""
+    if not running:
+        return text
+    lines = text.splitlines()
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    edge = set(filled[:EDGE_LINES] + filled[-EDGE_LINES:])
+    return "\n".join(line for i, line in enumerate(lines) if i not in edge or _edge_key(line) not in running)
+
+
 TITLE_MAX = 100  # characters: a longer first line is a paragraph's, not a title
 
 
@@ -89,24 +129,27 @@ def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
             raise fail(path, "encrypted PDF (password protected); remove the password first") from exc
         raise fail(path, f"damaged or not a PDF ({exc})") from exc
     first_line: str | None = None  # the first page's first line, as printed (a title)
+    texts: list[str] = []
     try:
         meta = document.get_metadata_dict()
-        builder = TextBuilder()
         pages = len(document)
         for number in range(pages):
             page = document[number]
             try:
-                text = page.get_textpage().get_text_range()
+                texts.append(_fix(page.get_textpage().get_text_range()))
             except pdfium.PdfiumError as exc:
                 raise fail(path, f"damaged PDF (page {number + 1}: {exc})") from exc
-            start = builder.mark()
-            if first_line is None:
-                first_line = next((line.strip() for line in _fix(text).splitlines() if line.strip()), None)
-            for para in paragraphs(_fix(text)):
-                builder.add("paragraph", para)
-            builder.enclose("page", start, number + 1)
     finally:
         document.close()
+    running = running_lines(texts)
+    builder = TextBuilder()
+    for number, text in enumerate(texts):
+        start = builder.mark()
+        if first_line is None:
+            first_line = next((line.strip() for line in text.splitlines() if line.strip()), None)
+        for para in paragraphs(without_running(text, running)):
+            builder.add("paragraph", para)
+        builder.enclose("page", start, number + 1)
     body = builder.text()
     if pages == 0:
         raise fail(path, "damaged PDF (no pages could be read)")
@@ -116,6 +159,7 @@ def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
         body,
         builder.spans,
         "pdf",
+        set_aside=sorted(running),
         title=clean_title(meta.get("Title")) or _line_title(first_line) or first_title(body, builder.spans),
         author=(meta.get("Author") or "").strip() or None,
         # A PDF's creation date is the day the file was made (often the day it was
