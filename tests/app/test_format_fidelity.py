@@ -41,7 +41,7 @@ def test_html_keeps_the_page_s_blocks_without_markdown_escapes(tmp_path: Path) -
     assert "-v" in blocks and "Print more output while the command runs, one line per step." in blocks
     assert "Options" in blocks  # the heading, without its anchor mark
     assert "First paragraph of the closing part, on its own." in blocks  # paragraphs as the page has them
-    assert [s.kind for s in result.spans][0] == "heading"
+    assert result.spans[0].kind == "heading"
 
 
 def test_html_title_loses_its_anchor_mark(lib: Library, tmp_path: Path) -> None:
