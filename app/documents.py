@@ -19,7 +19,7 @@ from app.dates import iso_date
 from app.domain import Changes, DocumentInfo, ImportResult, Span
 from app.errors import KnownError, NotFoundError
 from app.importers import Limits, extract_file, is_supported, read_file
-from app.importers.base import clean_title
+from app.importers.base import clean_title, shown
 from storage.models import Annotation, Document, DocumentTag, DocumentVersion
 
 EDITABLE = ("title", "author", "published", "source", "language")
@@ -51,16 +51,33 @@ def _info(d: Document, count: int) -> DocumentInfo:
     )
 
 
-def expand_paths(paths: Iterable[Path], recursive: bool) -> Iterator[Path]:
-    """Files named directly, plus supported files in named folders."""
+def expand_paths(paths: Iterable[Path], recursive: bool,
+                 problems: list[ImportResult] | None = None) -> Iterator[Path]:
+    """Files named directly, plus supported regular files in named folders; a folder that
+    cannot be read is added to ``problems`` rather than skipped in silence."""
     for path in paths:
-        if path.is_dir():
-            walker = path.rglob("*") if recursive else path.glob("*")
-            for child in sorted(walker):
-                if child.is_file() and is_supported(child) and not child.name.startswith("."):
-                    yield child
-        else:
+        if not path.is_dir():
             yield path
+            continue
+
+        def unreadable(error: OSError, top: Path = path) -> None:
+            if problems is not None:
+                where = Path(error.filename or top)
+                problems.append(ImportResult(shown(where), "error",
+                                             error=f"{shown(where)}: cannot read the folder "
+                                                   f"({error.strerror or error})"))
+
+        for folder, subfolders, names in os.walk(path, onerror=unreadable):
+            subfolders.sort()
+            if not recursive:
+                subfolders.clear()
+            subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+            for name in sorted(names):
+                child = Path(folder) / name
+                if name.startswith(".") or not is_supported(child):
+                    continue
+                if child.is_file() and not child.is_symlink():
+                    yield child
 
 
 class DocumentOps(LibraryCore):
@@ -122,14 +139,14 @@ class DocumentOps(LibraryCore):
                             DocumentVersion, DocumentVersion.document_id == Document.id)
                         .where(DocumentVersion.sha256 == digest)).first()
             if existing is not None:
-                return ImportResult(str(path), "duplicate", existing.id, existing.title)
+                return ImportResult(shown(path), "duplicate", existing.id, existing.title)
             extracted = extract_file(path, data, self.limits)
             with self._tx() as s:
                 doc = Document(
                     uuid=str(uuidlib.uuid4()),
                     title=clean_title(extracted.title) or path.stem,
                     format=extracted.format,
-                    source=extracted.source or os.path.abspath(path),
+                    source=extracted.source or shown(Path(os.path.abspath(path))),
                     author=extracted.author,
                     published=extracted.published,
                     imported_at=now(),
@@ -146,10 +163,10 @@ class DocumentOps(LibraryCore):
                 for tag in dict.fromkeys(tags):
                     s.add(DocumentTag(document_id=doc.id, tag_id=tag_paths.ensure(s, tag).id))
                 self._queue_index(s, "document", [doc.id])
-                warning = f"{path}: {extracted.warning}; check the text" if extracted.warning else None
-                result = ImportResult(str(path), "imported", doc.id, doc.title, warning=warning)
+                warning = f"{shown(path)}: {extracted.warning}; check the text" if extracted.warning else None
+                result = ImportResult(shown(path), "imported", doc.id, doc.title, warning=warning)
         except KnownError as exc:
-            return ImportResult(str(path), "error", error=str(exc))
+            return ImportResult(shown(path), "error", error=str(exc))
         self._changed(Changes(documents=True, tags=bool(tags)))
         return result
 
@@ -159,16 +176,26 @@ class DocumentOps(LibraryCore):
         recursive: bool = False,
         tags: Iterable[str] = (),
         progress: Callable[[int, int, Path], bool] | None = None,
+        on_result: Callable[[ImportResult], None] | None = None,
     ) -> list[ImportResult]:
-        """Import files one by one; ``progress(done, total, path)`` returns False to cancel."""
-        files = list(expand_paths(paths, recursive))
+        """Import files one by one, each in its own transaction; ``progress(done, total,
+        path)`` returns False to cancel; ``on_result`` hears of each file as soon as it is
+        done (so a long batch reports as it goes, and an interrupted one loses no report)."""
+        problems: list[ImportResult] = []
+        files = list(expand_paths(paths, recursive, problems))
         tags = list(tags)
         results: list[ImportResult] = []
+        for problem in problems:
+            results.append(problem)
+            if on_result is not None:
+                on_result(problem)
         with self.deferred_indexing():
             for done, path in enumerate(files):
                 if progress is not None and progress(done, len(files), path) is False:
                     break
                 results.append(self.import_file(path, tags))
+                if on_result is not None:
+                    on_result(results[-1])
         if progress is not None:
             progress(len(results), len(files), files[-1] if files else Path())
         return results

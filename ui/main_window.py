@@ -679,11 +679,15 @@ class MainWindow(QMainWindow):
             f"Imported {len(imported)}, {len(duplicates)} already here, {len(errors)} failed", 10000)
         if imported and imported[-1].id is not None:
             self.show_document(imported[-1].id)
-        if errors:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Some files were not imported",
-                              f"{len(errors)} file(s) could not be imported.", parent=self)
+        warnings = [r for r in done if r.warning]
+        if errors or warnings:
+            head = (f"{len(errors)} file(s) could not be imported." if errors else
+                    f"{len(warnings)} file(s) were imported but their text looks wrong; check them.")
+            box = QMessageBox(QMessageBox.Icon.Warning, "Some files were not imported" if errors
+                              else "Check these imports", head, parent=self)
             box.setObjectName("importErrors")
-            box.setDetailedText("\n".join(r.error or r.path for r in errors))
+            box.setDetailedText("\n".join([*(r.error or r.path for r in errors),
+                                           *(r.warning or "" for r in warnings)]))
             box.open()
 
     def reimport_dialog(self) -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from app.cli.output import Output, message
-from app.domain import AnnotationInfo, BriefingInfo, DocumentInfo, TagInfo
+from app.domain import AnnotationInfo, BriefingInfo, DocumentInfo, ImportResult, TagInfo
 from app.errors import InvalidInput
+from app.importers.base import shown
 from app.library import Library
 from exporters.citation_style import available as available_styles
 from storage.index import IndexHit
@@ -62,21 +63,21 @@ def _brief_text(b: BriefingInfo) -> str:
 def cmd_import(lib: Library, args: argparse.Namespace, out: Output) -> int:
     paths = [Path(p) for p in args.paths]
     failed = 0
+    count = 0
     bar = tqdm(total=0, unit="file", file=sys.stderr, disable=None, leave=False)
 
     def progress(done: int, total: int, path: Path) -> bool:
         bar.total = total
         bar.n = done
-        bar.set_postfix_str(path.name[:30], refresh=True)
+        bar.set_postfix_str(shown(Path(path.name))[:30], refresh=True)
         return True
 
-    for path in paths:
-        if not path.exists():
-            message(f"error: {path}: no such file or folder")
-            failed += 1
-    results = lib.import_many([p for p in paths if p.exists()], args.recursive, args.tag, progress)
-    bar.close()
-    for r in results:
+    def report(r: ImportResult) -> None:
+        """Each file's line as soon as it is done: a long import shows progress without a
+        terminal, and an interrupted one has reported every file it committed."""
+        nonlocal failed, count
+        count += 1
+        bar.clear()
         if r.status == "error":
             failed += 1
             out.line(r, f"error     {r.error}")
@@ -86,7 +87,19 @@ def cmd_import(lib: Library, args: argparse.Namespace, out: Output) -> int:
             out.line(r, f"{r.status:<9} {r.id:>4}  {r.title}  ({r.path})")
             if r.warning:
                 message(f"warning: {r.warning}")
-    if not results and not failed:
+
+    for path in paths:
+        if not path.exists():
+            message(f"error: {shown(path)}: no such file or folder")
+            failed += 1
+    try:
+        lib.import_many([p for p in paths if p.exists()], args.recursive, args.tag, progress, report)
+    except KeyboardInterrupt:
+        bar.close()
+        message(f"stopped: {count} file(s) reported above; those imported are in the project")
+        return 130
+    bar.close()
+    if not count and not failed:
         message("nothing to import (no supported files found)")
     return 1 if failed else 0
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from app.errors import ImportFailed, KnownError
+from app.errors import KnownError
 from app.importers.base import MB, Extracted, Limits, fail
 from app.importers.language import detect
 from app.importers.sniff import looks_like_markdown, sniff
@@ -50,7 +51,13 @@ def read_file(path: Path, limits: Limits) -> bytes:
         raise fail(path, f"unsupported format {suffix or '(no extension)'}; Dossier reads "
                    + ", ".join(SUPPORTED))
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block, /dev/zero never end
+            kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else
+                    "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else
+                    "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file")
+            raise fail(path, f"{kind}, not a document file")
+        size = info.st_size
         if size > limits.max_file_bytes:
             raise fail(path, f"file is {size // MB} MB, over the {limits.max_file_bytes // MB} MB "
                        "cap (set DOSSIER_MAX_FILE_MB to raise it)")
@@ -81,7 +88,7 @@ def extract_file(path: Path, data: bytes, limits: Limits) -> Extracted:
     except (MemoryError, RecursionError) as exc:
         raise fail(path, f"too large or too deeply nested to read ({type(exc).__name__})") from exc
     except Exception as exc:  # a library choking on hostile input is still the file's fault
-        raise ImportFailed(f"{path}: could not read the file ({type(exc).__name__}: {exc})") from exc
+        raise fail(path, f"could not read the file ({type(exc).__name__}: {exc})") from exc
     if not result.text.strip():
         raise fail(path, "no text found in the file")
     if markdown_txt:

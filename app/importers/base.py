@@ -21,6 +21,8 @@ class Limits:
     max_file_bytes: int = 200 * MB
     max_unzipped_bytes: int = 512 * MB
     max_zip_entries: int = 20_000
+    max_xml_part_bytes: int = 64 * MB  # one XML part of a .docx/.pptx, inflated
+    max_parser_bytes: int = 768 * MB  # address space of the child process that parses a PDF
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -34,6 +36,7 @@ class Limits:
         return cls(
             max_file_bytes=mb("DOSSIER_MAX_FILE_MB", cls.max_file_bytes),
             max_unzipped_bytes=mb("DOSSIER_MAX_UNZIPPED_MB", cls.max_unzipped_bytes),
+            max_parser_bytes=mb("DOSSIER_PARSER_MEMORY_MB", cls.max_parser_bytes),
         )
 
 
@@ -134,5 +137,11 @@ def first_title(text: str, spans: list[Span]) -> str | None:
     return None
 
 
+def shown(path: Path) -> str:
+    """A path as text that can be printed and stored: a name that is not valid UTF-8 shows
+    its undecodable bytes as U+FFFD instead of failing the report."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
 def fail(path: Path, reason: str) -> ImportFailed:
-    return ImportFailed(f"{path}: {reason}")
+    return ImportFailed(f"{shown(path)}: {reason}")

@@ -16,6 +16,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from app.importers.base import Extracted, Limits, TextBuilder, clean_title, fail, first_title
+from app.importers.child import in_child
 
 _CID = re.compile(r"\(cid:\d+\)")
 # Ligatures and Arabic/Hebrew presentation forms: fold to the letters they show.
@@ -119,28 +120,39 @@ def _line_title(line: str | None) -> str | None:
     return clean_title(line)
 
 
-def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
-    if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise fail(path, "not a PDF file (no %PDF header)")
+def read_pages(data: bytes) -> tuple[dict[str, str], list[str]] | str:
+    """(metadata, each page's text), or why the PDF cannot be read. Runs in the child."""
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
-            raise fail(path, "encrypted PDF (password protected); remove the password first") from exc
-        raise fail(path, f"damaged or not a PDF ({exc})") from exc
-    first_line: str | None = None  # the first page's first line, as printed (a title)
+            return "encrypted PDF (password protected); remove the password first"
+        return f"damaged or not a PDF ({exc})"
     texts: list[str] = []
     try:
-        meta = document.get_metadata_dict()
-        pages = len(document)
-        for number in range(pages):
+        meta = {str(k): str(v) for k, v in document.get_metadata_dict().items()}
+        for number in range(len(document)):
             page = document[number]
             try:
                 texts.append(_fix(page.get_textpage().get_text_range()))
             except pdfium.PdfiumError as exc:
-                raise fail(path, f"damaged PDF (page {number + 1}: {exc})") from exc
+                return f"damaged PDF (page {number + 1}: {exc})"
+    except MemoryError:
+        return "too large to read in the memory allowed (a decompression bomb?)"
     finally:
         document.close()
+    return meta, texts
+
+
+def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise fail(path, "not a PDF file (no %PDF header)")
+    outcome = in_child(read_pages, data, limits.max_parser_bytes)
+    if isinstance(outcome, str):
+        raise fail(path, outcome)
+    meta, texts = outcome
+    pages = len(texts)
+    first_line: str | None = None  # the first page's first line, as printed (a title)
     running = running_lines(texts)
     builder = TextBuilder()
     for number, text in enumerate(texts):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.importers.base import MB, Limits, fail
 
+CHUNK = 1 << 20
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -28,10 +29,26 @@ def check_zip(data: bytes, path: Path, limits: Limits, kind: str) -> None:
         raise fail(path, f"damaged .{kind} file ({exc})") from exc
     if len(infos) > limits.max_zip_entries:
         raise fail(path, f"too many parts in the archive ({len(infos)})")
-    total = sum(info.file_size for info in infos)
-    if total > limits.max_unzipped_bytes:
-        raise fail(
-            path,
-            f"decompresses to {total // MB} MB, over the {limits.max_unzipped_bytes // MB} MB cap "
-            "(set DOSSIER_MAX_UNZIPPED_MB to raise it)",
-        )
+    # Declared sizes are the file's word only: every member is inflated as a stream with a
+    # running count against the caps, before any library opens the archive.
+    total = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in infos:
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise fail(path, f"damaged .{kind} file (part {info.filename} uses compression "
+                           f"method {info.compress_type}; Word and PowerPoint use only deflate)")
+            cap = limits.max_xml_part_bytes if info.filename.endswith((".xml", ".rels")) else None
+            size = 0
+            try:
+                with archive.open(info) as member:
+                    while chunk := member.read(CHUNK):
+                        size += len(chunk)
+                        total += len(chunk)
+                        if cap is not None and size > cap:
+                            raise fail(path, f"part {info.filename} decompresses to over {cap // MB} MB, "
+                                       "the cap for one XML part (a decompression bomb?)")
+                        if total > limits.max_unzipped_bytes:
+                            raise fail(path, f"decompresses to over {limits.max_unzipped_bytes // MB} MB, "
+                                       "the cap (set DOSSIER_MAX_UNZIPPED_MB to raise it)")
+            except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError) as exc:
+                raise fail(path, f"damaged .{kind} file ({info.filename}: {exc})") from exc
