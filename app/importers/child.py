@@ -40,6 +40,8 @@ class ParserChild:
         return self._pool
 
     def run(self, function: Callable[[bytes], T | str], data: bytes, limit: int) -> T | str:
+        if multiprocessing.current_process().daemon:
+            return function(data)  # a daemon may not have children: parse here, unguarded
         with self._lock:
             pool = self._executor(limit)
             try:
