@@ -132,7 +132,10 @@ class AnnotationModel(RecordModel[AnnotationInfo]):
     headers = ("Quote", "Tags", "Note", "Document")
 
     def display(self, ann: AnnotationInfo) -> tuple[Any, ...]:
-        return (" ".join(ann.quote.split()), ", ".join(ann.tags), ann.note, ann.doc_title)
+        quote = " ".join(ann.quote.split())
+        # An orphan has no place in its document's current version (Edit ▸ Orphaned Highlights).
+        return (f"(orphaned) {quote}" if ann.orphaned else quote, ", ".join(ann.tags), ann.note,
+                ann.doc_title)
 
     def sort_keys(self, ann: AnnotationInfo) -> tuple[Any, ...]:
         return tuple(v.lower() for v in self.display(ann))

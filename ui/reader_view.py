@@ -108,6 +108,10 @@ class ReaderView(QPlainTextEdit):
         self.map = OffsetMap(text)
         self._marks = []
         self._flash = None
+        # The caret's format (a heading's, if it sat in one) would otherwise carry over to
+        # all of the new text.
+        self.setCurrentCharFormat(QTextCharFormat())
+        self.document().clear()
         self.setPlainText(text)
         self._style_headings(spans)
         self.set_annotations(annotations)

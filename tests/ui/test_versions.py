@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QFont, QTextCursor
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
@@ -39,6 +39,11 @@ def test_import_new_version_then_undo_and_place_the_orphan(
 
     qtbot.waitUntil(lambda: "corrected edition" in window.reader.view.toPlainText())
     assert lib.document(doc).version == 2
+    body = QTextCursor(window.reader.view.document())
+    body.setPosition(window.reader.view.toPlainText().index("cartels") + 1)
+    assert body.charFormat().fontWeight() != QFont.Weight.Bold  # the title's format stayed on the title
+    row = window.highlights.model.display(lib.annotation(lost.id))[0]
+    assert row.startswith("(orphaned)")
     assert "1 orphaned" in window.statusBar().currentMessage()
     dialog = window.findChild(OrphansDialog)
     assert dialog is not None and dialog.isVisible()
