@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from itertools import repeat
-from typing import Any
+from typing import Any, cast
 
 import Stemmer
 from whoosh.analysis import (
@@ -26,6 +26,7 @@ from whoosh.analysis import (
     StemFilter,
     Token,
 )
+from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.support.charset import accent_map
 
 # Words, apostrophes inside them kept ("don't", "l’État"). Possessive: nothing here
@@ -98,7 +99,8 @@ class PairFilter(Filter):
     def __init__(self, frequent: Mapping[str, float] | None = None) -> None:
         self.frequent = dict(frequent or {})
 
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+    # Whoosh's own Filter narrows Composable's __call__ the same way.
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
         frequent = self.frequent
         prev: str | None = None
         prev_freq = 0.0
@@ -248,8 +250,9 @@ class WordCache:
         self.analyzer = analyzer
         self._lower = lower  # the chain lowercases first, so "Word" and "word" share an entry
         self._terms: dict[str, bytes | None] = {}
-        self._steps = _steps(analyzer.items[1:])
-        self._batch = _batch_steps(analyzer.items[1:])
+        items = cast(CompositeAnalyzer, analyzer).items
+        self._steps = _steps(items[1:])
+        self._batch = _batch_steps(items[1:])
 
     @classmethod
     def for_analyzer(cls, analyzer: Analyzer) -> WordCache | None:

@@ -13,7 +13,7 @@ keyword-like fields (``ValueLog``); and a range of terms' blocks is written at a
 compare every term, posting, block header, length and stored field with what
 ``SegmentWriter`` writes for the same records.
 
-It leans on ``SegmentWriter`` internals, so ``pyproject.toml`` pins whoosh-reloaded.
+It leans on ``SegmentWriter`` internals, so ``pyproject.toml`` pins whoosh3 exactly.
 """
 
 from __future__ import annotations
@@ -28,18 +28,20 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from whoosh import columns
-from whoosh import index as windex
-from whoosh.analysis import Analyzer, CompositeAnalyzer, IDTokenizer
+from whoosh.analysis import Analyzer, IDTokenizer
+from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.codec import whoosh3
 from whoosh.codec.base import Segment
 from whoosh.fields import ID, TEXT
 from whoosh.filedb.filetables import OrderedHashWriter, crc_hash
 from whoosh.formats import Existence, Frequency, Positions
+from whoosh.index import FileIndex
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from storage.index.analysis import PairFilter, WordCache
 from storage.index.block_data import BlockValues, value_item
+from storage.index.codec import CODEC, open_index, segment_writer
 from storage.index.deflate import compress_record
 from storage.index.schema import with_pairs
 from storage.index.term_writer import FastHashTables, TermWriter
@@ -81,8 +83,8 @@ class BulkSegmentWriter(SegmentWriter):
     ``finish()`` returns the segment; ``commit_segments`` makes segments live.
     """
 
-    def __init__(self, ix: windex.Index) -> None:
-        super().__init__(ix, _lk=False, limitmb=1)  # the pool stays unused
+    def __init__(self, ix: FileIndex) -> None:
+        super().__init__(ix, _lk=False, limitmb=1, codec=CODEC)  # the pool stays unused
         # Stored records go straight to the bytes of Whoosh's column (pickle, then deflate),
         # with a faster deflate.
         stored = self.perdocwriter._get_column("_stored")
@@ -373,7 +375,7 @@ def length_bytes(counts: np.ndarray) -> np.ndarray:
     return np.minimum(np.searchsorted(_BYTE_LENGTHS, counts, side="left"), 255).astype(np.uint8)
 
 
-def build_segments(ix: windex.Index, records: Iterable[dict[str, Any]], max_postings: int = MAX_POSTINGS,
+def build_segments(ix: FileIndex, records: Iterable[dict[str, Any]], max_postings: int = MAX_POSTINGS,
                    expected_chars: int | None = None) -> tuple[list[Segment], int]:
     """Write records into new segments (not yet live); returns them and the record count.
 
@@ -420,14 +422,14 @@ def flush_due(segment: int, done: int, chars: int, expected_chars: int | None, m
     return segment >= target and expected - done > target / 4
 
 
-def commit_segments(ix: windex.Index, segments: list[Segment], writer: SegmentWriter | None = None,
+def commit_segments(ix: FileIndex, segments: list[Segment], writer: SegmentWriter | None = None,
                     merge: bool = False) -> None:
     """Make segments written by ``BulkSegmentWriter`` (here or in other processes) live.
 
     ``writer``: an open writer whose own deletions and additions go in the same
     commit (SegmentWriter.commit, with the new segments appended to its list).
     """
-    writer = writer or ix.writer(timeout=30)
+    writer = writer or segment_writer(ix, timeout=30)
     try:
         final = writer._merge_segments(None, None, merge)
         if writer._added:
@@ -444,4 +446,4 @@ def commit_segments(ix: windex.Index, segments: list[Segment], writer: SegmentWr
 def open_folder(folder: str) -> Any:
     """The Whoosh index in ``folder``, for a rebuild worker writing segments into it (the
     parent process commits them)."""
-    return windex.open_dir(str(folder))
+    return open_index(folder)

@@ -24,20 +24,22 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from whoosh import columns
-from whoosh import index as windex
 from whoosh.codec import whoosh3
 from whoosh.codec.base import Segment
 from whoosh.filedb import filetables
 from whoosh.filedb.compound import SubFile
+from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
+from whoosh.index import FileIndex
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length
 
 from storage.index.block_data import BlockValues, counts_bytes, value_item
 from storage.index.bulk import BulkSegmentWriter
+from storage.index.codec import create_index, open_index, segment_writer
 from storage.index.folder import IndexLock, empty
 from storage.index.term_union import posting_blocks
 from storage.index.term_writer import ENTRY, TERM_INFO, TermWriter
@@ -71,7 +73,7 @@ class _Files:
         return self._compound.range(self._segment.make_filename(ext))
 
     def _file(self, start: int, length: int) -> StructFile:
-        return StructFile(SubFile(self._map, start, length))
+        return StructFile(cast(BinaryIO, SubFile(self._map, start, length)))
 
     def column(self, name: str, column: Any) -> Any:
         """A per-document column's reader (None: the segment has none)."""
@@ -110,7 +112,7 @@ class _CombinedWriter(BulkSegmentWriter):
     """Writes one segment from whole segments: ``add_sources`` copies their documents'
     records and lengths, ``finish()`` writes the combined terms."""
 
-    def __init__(self, ix: windex.Index, sources: Any) -> None:
+    def __init__(self, ix: FileIndex, sources: Any) -> None:
         super().__init__(ix)
         self._source_storage = sources  # where the segments to combine are
         self._sources: list[_Source] = []
@@ -147,7 +149,8 @@ class _CombinedWriter(BulkSegmentWriter):
 
     def _add_lengths(self, source: _Source, count: int) -> None:
         """The source's length byte of each kept document, after those of the sources before."""
-        for name, total in source.segment._fieldlengths.items():
+        # Set by W3FieldWriter on the segment, not declared by the class.
+        for name, total in vars(source.segment)["_fieldlengths"].items():
             column = source.files.column(whoosh3._lenfield(name), whoosh3.LENGTHS_COLUMN)
             if column is None:
                 continue
@@ -299,7 +302,7 @@ def combine_all(folder: Path) -> bool:
     Whoosh deletes files of segments no table of contents names (``clean_files``) and
     each writer's temporary folder at each commit. Only the swap takes the index's lock.
     """
-    ix = windex.open_dir(str(folder))
+    ix = open_index(folder)
     # One combine at a time (two windows on one project): the scratch folder is emptied first.
     lock = ix.storage.lock(LOCK)
     if not lock.acquire(blocking=False):
@@ -312,7 +315,7 @@ def combine_all(folder: Path) -> bool:
         scratch = folder / SCRATCH
         _clear(scratch)
         scratch.mkdir()
-        target = windex.create_in(str(scratch), ix.schema)
+        target = create_index(scratch, ix.schema)
         try:
             combined, sources = _combine(target, ix.storage, segments)
             return _replace(ix, combined, sources, scratch)
@@ -332,7 +335,7 @@ def _clear(scratch: Path) -> None:
         scratch.rmdir()
 
 
-def _combine(target: windex.Index, storage: Any,
+def _combine(target: FileIndex, storage: Any,
              segments: Sequence[Segment]) -> tuple[Segment, list[_Source]]:
     """Write ``segments`` (files in ``storage``) as one new segment of ``target``; returns
     it and where each source's documents went."""
@@ -348,16 +351,16 @@ def _combine(target: windex.Index, storage: Any,
     return combined, sources
 
 
-def _replace(ix: windex.Index, combined: Segment, sources: list[_Source], scratch: Path) -> bool:
+def _replace(ix: FileIndex, combined: Segment, sources: list[_Source], scratch: Path) -> bool:
     """Make ``combined`` (its file in ``scratch``) live in place of its sources, with the
     deletions made in them since it was written; False (nothing changed) if a source is
     gone meanwhile."""
-    with IndexLock(Path(ix.storage.folder)).held(SWAP_WAIT_S):
+    with IndexLock(Path(cast(FileStorage, ix.storage).folder)).held(SWAP_WAIT_S):
         return _swap(ix, combined, sources, scratch)
 
 
-def _swap(ix: windex.Index, combined: Segment, sources: list[_Source], scratch: Path) -> bool:
-    writer = ix.writer(timeout=30)
+def _swap(ix: FileIndex, combined: Segment, sources: list[_Source], scratch: Path) -> bool:
+    writer = segment_writer(ix, timeout=30)
     try:
         current = {s.segment_id(): s for s in writer.segments}
         ids = {s.segment.segment_id() for s in sources}
@@ -371,7 +374,7 @@ def _swap(ix: windex.Index, combined: Segment, sources: list[_Source], scratch: 
                 new = source.base + old if source.kept is None else source.kept[old]
                 combined.delete_document(new)
         name = combined.make_filename(combined.COMPOUND_EXT)
-        os.replace(scratch / name, Path(ix.storage.folder) / name)
+        os.replace(scratch / name, Path(cast(FileStorage, ix.storage).folder) / name)
         final = [combined] + [s for s in writer.segments if s.segment_id() not in ids]
         writer._close_segment()
         writer._commit_toc(final)

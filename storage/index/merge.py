@@ -17,10 +17,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from whoosh import index as windex
 from whoosh.writing import MERGE_SMALL
 
-from storage.index import whoosh_fixes  # noqa: F401  (the process reads as the app does)
+from storage.index.codec import open_index, segment_writer
 from storage.index.combine import combine_all
 from storage.index.folder import IndexBusy, IndexLock
 
@@ -34,9 +33,9 @@ def merge_small(folder: Path) -> None:
     """Merge small segments, if no other process is writing the index (else next time)."""
     try:
         with IndexLock(folder).held(0):
-            ix = windex.open_dir(str(folder))
+            ix = open_index(folder)
             try:
-                writer = ix.writer(timeout=30)
+                writer = segment_writer(ix, timeout=30)
                 writer.commit(mergetype=MERGE_SMALL)
             finally:
                 ix.close()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from typing import cast
+
+from whoosh.analysis import Analyzer
 
 from storage.index.analysis import MIN_PAIR, WordCache
 from storage.index.schema import PAIR_FIELDS, build_schema
@@ -20,7 +23,7 @@ def frequent_terms(samples: Mapping[str, Iterable[str]]) -> dict[str, dict[str, 
     for field, values in samples.items():
         if field not in PAIR_FIELDS:
             raise ValueError(f"{field!r} has no pair field")
-        cache = WordCache.for_analyzer(schema[field].analyzer)
+        cache = WordCache.for_analyzer(cast(Analyzer, schema[field].analyzer))
         assert cache is not None
         held: Counter[bytes] = Counter()
         count = 0

@@ -8,7 +8,7 @@ from collections.abc import Callable, Container
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.fields import ID, KEYWORD, TEXT
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.qparser import (
     FuzzyTermPlugin,
     GtLtPlugin,
@@ -52,7 +52,9 @@ class _WordParser(QueryParser):
     above ``lavaban``. As typed alone, ``Merid*`` would miss ``Mérida`` (Spanish stem
     ``mer``); with the stem as a term it finds it, and no other ``mer…``."""
 
-    def term_query(self, fieldname: str, text: str, termclass: type, **options: Any) -> wq.Query:
+    def term_query(self, fieldname: str, text: str, termclass: type, boost: float = 1.0,  # type: ignore[override]
+                   **options: Any) -> wq.Query:
+        options["boost"] = boost
         if termclass is wq.Prefix and self.schema and fieldname in self.schema:
             prefix = wq.Prefix(fieldname, text.lower(), boost=options.get("boost", 1.0))
             stem = super().term_query(fieldname, text, wq.Term, **options)
@@ -62,7 +64,7 @@ class _WordParser(QueryParser):
         return super().term_query(fieldname, text, termclass, **options)
 
 
-def _multifield(fields: list[str], schema: object) -> QueryParser:
+def _multifield(fields: list[str], schema: Schema) -> QueryParser:
     """``MultifieldParser`` (a function in Whoosh) with ``_WordParser``."""
     parser = _WordParser(None, schema)
     parser.add_plugin(MultifieldPlugin(fields))
@@ -70,7 +72,7 @@ def _multifield(fields: list[str], schema: object) -> QueryParser:
 
 
 class Parser:
-    def __init__(self, schema: object) -> None:
+    def __init__(self, schema: Schema) -> None:
         self._parser = _multifield(list(TEXT_FIELDS), schema)
         self._parser.add_plugin(FuzzyTermPlugin())
         self._parser.add_plugin(GtLtPlugin())
@@ -78,7 +80,7 @@ class Parser:
         self._literal = MultifieldParser(list(TEXT_FIELDS), schema, group=OrGroup)
         self._terms: dict[tuple[str, str], tuple[str, Any, float] | None] = {}  # _term's answers
         # Fields a ``field:word`` is one term of (not dates, which the date plugin reads).
-        self._term_fields = {name for name, field in schema.items()  # type: ignore[attr-defined]
+        self._term_fields = {name for name, field in schema.items()
                              if isinstance(field, (TEXT, KEYWORD, ID))}
 
     def parse(self, text: str) -> tuple[wq.Query, bool]:
@@ -114,7 +116,7 @@ class Parser:
         if not _WORDS.fullmatch(text):
             return None
         words = text.split()
-        parts = []
+        parts: list[wq.Query] = []
         for word in words:
             field, _colon, value = word.rpartition(":")
             if field:  # (``tag:and`` is a term to the parser, not an operator)

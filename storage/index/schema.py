@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
+from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from storage.index.analysis import PairFilter, folding, pairing, prefixes, stemming
@@ -66,7 +67,7 @@ def pair_filter(schema: Schema, field: str) -> PairFilter | None:
     pair = PAIR_FIELDS.get(field)
     if pair is None or pair not in schema:
         return None
-    last = schema[pair].analyzer.items[-1]
+    last = cast(CompositeAnalyzer, schema[pair].analyzer).items[-1]
     return last if isinstance(last, PairFilter) and last.frequent else None
 
 

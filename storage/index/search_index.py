@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.codec.base import Segment
 from whoosh.collectors import TimeLimit, TimeLimitCollector, TopCollector
+from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
 from storage.errors import KnownError
 from storage.index.bulk import build_segments, commit_segments
+from storage.index.codec import create_index, open_index, segment_writer
 from storage.index.folder import IndexBusy, IndexLock, empty, prepare, set_aside
 from storage.index.merge import ChildMerge
 from storage.index.phrase import adjacent_phrases
@@ -109,9 +110,9 @@ class SearchOutcome:
     partial: bool = False
 
 
-def _probe(ix: windex.Index) -> None:
+def _probe(ix: FileIndex) -> None:
     """Check each segment's files are all there and whole: a commit cut short shows
-    as a missing or truncated file. No searcher: whoosh-reloaded copies a segment's
+    as a missing or truncated file. No searcher: Whoosh copies a segment's
     postings and terms into memory on opening one (about 250 MB for a 10,000-document
     project), which a rebuild or a command that never searches should not pay."""
     storage = ix.storage
@@ -188,7 +189,7 @@ class SearchIndex:
         self.position = 0  # the last outbox entry the index holds
         self.repair_reason: str | None = None  # why the index was started afresh
         self._lock = threading.RLock()
-        self._made: windex.Index | None = self._open()
+        self._made: FileIndex | None = self._open()
         self._parser = Parser(self._made.schema if self._made is not None else build_schema())
         self._searcher: Searcher | None = None
         self._stale = False  # commits since the searcher opened
@@ -198,7 +199,7 @@ class SearchIndex:
         self.merge_inline = True
 
     @property
-    def _ix(self) -> windex.Index:
+    def _ix(self) -> FileIndex:
         """The Whoosh index; there is none yet only while a deferred start waits for the
         rebuild (``defer_busy``), when nothing reads it."""
         if self._made is None:
@@ -206,7 +207,7 @@ class SearchIndex:
         return self._made
 
     # -- opening and state -------------------------------------------------
-    def _open(self) -> windex.Index | None:
+    def _open(self) -> FileIndex | None:
         """Open the index if it is this project's and whole; else start it afresh (set
         aside if it is not ours) and say why in ``repair_reason``."""
         state = self._state()
@@ -234,7 +235,7 @@ class SearchIndex:
                                   "or its last changes lost); rebuilding it")
         else:
             try:
-                ix = windex.open_dir(str(self.folder))
+                ix = open_index(self.folder)
                 _probe(ix)
                 self.position = int(state.get("position") or 0)
                 return ix
@@ -252,7 +253,7 @@ class SearchIndex:
             set_aside(self.folder)
         self.repair_reason = reason
 
-    def _create(self, frequent: Frequent | None = None, wait: float = OPEN_WAIT_S) -> windex.Index:
+    def _create(self, frequent: Frequent | None = None, wait: float = OPEN_WAIT_S) -> FileIndex:
         with self.lock.held(wait):
             prepare(self.folder)
             if empty(self.folder):  # something that is not ours: keep it, elsewhere
@@ -260,7 +261,7 @@ class SearchIndex:
                 prepare(self.folder)
             self.position = 0
             self._write_state(complete=False)
-            return windex.create_in(str(self.folder), build_schema(frequent))
+            return create_index(self.folder, build_schema(frequent))
 
     def _state(self) -> dict[str, Any]:
         return read_state(self.folder)
@@ -321,7 +322,7 @@ class SearchIndex:
         if len(records) >= BULK_MIN:
             segments, _count = build_segments(self._ix, records)
             records = []
-        writer = self._ix.writer(timeout=30, limitmb=64)
+        writer = segment_writer(self._ix, timeout=30, limitmb=64)
         try:
             for doc_id in delete_docs:
                 writer.delete_by_term("pdoc", str(doc_id))
@@ -366,7 +367,7 @@ class SearchIndex:
             self._stale = True
 
     @property
-    def whoosh(self) -> windex.Index:
+    def whoosh(self) -> FileIndex:
         """The Whoosh index, for ``storage.index.bulk`` writers building a rebuild's segments."""
         return self._ix
 
@@ -389,7 +390,7 @@ class SearchIndex:
         """A searcher on the index as committed now, keeping the old one's reader of each
         segment that is unchanged, deletions included.
 
-        Opening a segment copies its postings and terms into memory (whoosh-reloaded),
+        Opening a segment copies its postings and terms into memory (Whoosh),
         about 50 ms for a 40 MB segment; a new highlight adds a small segment, so
         reopening everything made it wait for all of them. Whoosh's own refresh()
         reuses readers by segment id alone and so keeps deletions made since.
@@ -518,7 +519,7 @@ class SearchIndex:
             # Whoosh scores a constant 0 as 1 (and its Require trips an assertion when
             # skipping); 1e-300 adds nothing to any real score.
             query = wq.And([query, wq.ConstantScoreQuery(only, score=1e-300)])
-        collector = TopCollector(limit=limit, replace=REPLACE_EVERY)
+        collector: TopCollector | TimeLimitCollector = TopCollector(limit=limit, replace=REPLACE_EVERY)
         if time_limit is not None:
             collector = TimeLimitCollector(collector, timelimit=time_limit, use_alarm=False)
         partial = False

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Sequence, Sized
 from itertools import accumulate, compress
 from math import log
 from pickle import load, loads
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from whoosh import query as wq
 from whoosh.codec import whoosh3
@@ -37,9 +37,9 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from storage.index.codec import LengthsInMemory, find
 from storage.index.deflate import decompress
 from storage.index.term_writer import TERM_INFO
-from storage.index.whoosh_fixes import LengthsInMemory, find
 
 _LENGTH = [byte_to_length(b) for b in range(256)]
 _INT = struct.Struct("!i")
@@ -155,7 +155,7 @@ def _and_scores(leaf: Searcher, parts: list[wq.Query], deadline: float | None, c
             return {}
     held = within or []
     # A term of an unscored field scores its weight.
-    found = [{d: read[(p.fieldname, p.text)][d] for d in held} if ctx.unscored(p)
+    found = [{d: read[_key(p)][d] for d in held} if ctx.unscored(p)
              else _scores(leaf, p, deadline, ctx, within=held, read=read) for p in parts]
     # And._matcher: a weighted tree of intersections, weight minus the estimated size,
     # the two lightest joined (first + second) and put back after equal weights. Ties
@@ -169,9 +169,15 @@ def _and_scores(leaf: Searcher, parts: list[wq.Query], deadline: float | None, c
     return items[0][1]
 
 
+def _key(q: wq.Query) -> tuple[str, Any]:
+    term = cast(wq.Term, q)
+    return term.fieldname, term.text
+
+
 def _leaves(q: wq.Query) -> list[wq.Term]:
     """The terms of a plain query or a term."""
-    return [q] if type(q) is wq.Term else [t for s in q.subqueries for t in _leaves(s)]
+    return [q] if isinstance(q, wq.Term) and type(q) is wq.Term else [
+        t for s in cast(wq.compound.CompoundQuery, q).subqueries for t in _leaves(s)]
 
 
 def _term_postings(leaf: Searcher, q: wq.Term, within: list[int] | None, deadline: float | None,
@@ -376,7 +382,7 @@ def _scores(leaf: Searcher, q: wq.Query, deadline: float | None, ctx: _Context, 
             ids = [d for d in within if d in postings]
             return dict(zip(ids, _scored(leaf, q, ids, [postings[d] for d in ids], ctx=ctx), strict=True))
         return _term_scores(leaf, q, deadline, ctx)
-    subs = q.subqueries
+    subs = cast(wq.compound.CompoundQuery, q).subqueries
     if not subs:
         return {}
     if len(subs) == 1:
@@ -546,11 +552,11 @@ class _Context:
 
     def files(self, reader: Any) -> tuple[Any, memoryview, dict[str, int], Any, memoryview]:
         """A segment's term table, its buffer and field numbers, and its postings file and
-        buffer (both held in memory by whoosh-reloaded)."""
+        buffer (both held in memory by Whoosh)."""
         found = self._files.get(id(reader))
         if found is None:
             terms: Any = getattr(reader, "_terms", None)
-            if type(terms) is not whoosh3.W3TermsReader:  # not a segment of Whoosh 3's format
+            if not isinstance(terms, whoosh3.W3TermsReader):  # not a segment of Whoosh 3's format
                 raise _NotPlain
             tindex, postfile = terms._tindex, terms._postfile
             tbuf, pbuf = getattr(tindex.dbfile, "_buf", None), getattr(postfile, "_buf", None)

@@ -104,12 +104,13 @@ class Vocabulary:
     def expand(self, q: wq.Query, reader: IndexReader, count: int, build: bool = True) -> list[str] | None:
         """At most ``count`` expansions of a fuzzy or prefix term, in term order (None:
         another kind of term, or no complete list for this reader; see ``terms``)."""
-        if type(q) not in (wq.FuzzyTerm, wq.Prefix) or q.fieldname not in reader.schema:
+        if not isinstance(q, wq.FuzzyTerm | wq.Prefix) or type(q) not in (wq.FuzzyTerm, wq.Prefix) \
+                or q.fieldname not in reader.schema:
             return None
         terms = self.terms(reader, q.fieldname, build)
         if terms is None:
             return None
-        if type(q) is wq.FuzzyTerm:
+        if isinstance(q, wq.FuzzyTerm):
             dfa = Automata.levenshtein_dfa(q.text, q.maxdist, q.prefixlength)
             return list(islice(Automata.find_matches(dfa, _Cursor(terms)), count))
         return list(islice(_starting(terms, q.text), count))
