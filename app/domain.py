@@ -206,3 +206,61 @@ class Changes:
     doc_ids: frozenset[int] = field(default_factory=frozenset)
     notice: str | None = None  # for the user from background work (a failed index update)
     indexed: bool = False  # a rebuild of the search index has finished: searches answer again
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What to look for: words (the search syntax of the README) and structured filters
+    (documents by id, tag paths with their children, kind, the document's date range,
+    colours), which match exactly."""
+
+    text: str = ""
+    doc_ids: tuple[int, ...] = ()
+    tags: tuple[str, ...] = ()
+    kind: str | None = None  # passage | annotation
+    since: str | None = None  # ISO date, inclusive
+    until: str | None = None
+    colors: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.text.strip() or self.doc_ids or self.tags or self.since or self.until
+                    or self.colors)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # passage | annotation
+    doc_id: int
+    doc_title: str
+    start: int  # the first matched words (the passage, if none)
+    end: int
+    score: float
+    snippet: str  # with the matched words between ** **
+    matches: tuple[tuple[int, int], ...]  # every match in the document, code points
+    annotation_id: int | None
+    tags: tuple[str, ...]
+    note: str
+    color: str | None
+    snippet_text: str = ""  # the snippet without marks, and where its matched words are
+    snippet_marks: tuple[tuple[int, int], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kind": self.kind, "doc_id": self.doc_id, "doc_title": self.doc_title, "start": self.start,
+            "end": self.end, "score": self.score, "snippet": self.snippet,
+            "matches": [list(m) for m in self.matches],
+        }
+        if self.kind == "annotation":
+            out.update(annotation_id=self.annotation_id, tags=list(self.tags), note=self.note,
+                       color=self.color)
+        return out
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Hits, and how the query was read: ``literal`` after a syntax problem (searched as
+    plain words), ``partial`` when a time limit cut the search short."""
+
+    hits: list[SearchHit]
+    literal: bool = False
+    partial: bool = False

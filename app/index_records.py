@@ -181,6 +181,7 @@ def _annotation_record(row: Any, tags: _TagSet, info: _DocInfo) -> dict[str, Any
     record: dict[str, Any] = {
         "key": f"a:{ann_id}",
         "ann": str(ann_id),
+        "docid": str(doc_id),
         "kind": "annotation",
         "doc_id": doc_id,
         "annotation_id": ann_id,
@@ -212,6 +213,7 @@ def _passage_records(doc_id: int, info: _DocInfo, text: str, structure: list[Any
             "key": f"p:{doc_id}:{n}",
             "kind": "passage",
             "pdoc": str(doc_id),
+            "docid": str(doc_id),
             "doc_id": doc_id,
             "doc": info.title,
             "start": start,

@@ -10,11 +10,12 @@ from sqlalchemy import select, text
 
 from app import rebuild
 from app.core import LibraryCore
-from app.domain import Changes
+from app.dates import iso_date
+from app.domain import Changes, SearchHit, SearchQuery, SearchResult
 from app.errors import KnownError
 from app.indexing import LOCK_WAIT_S, BackgroundIndexer, Indexer
 from app.paths import index_folder
-from storage.index import IndexHit, SearchIndex, SearchOutcome
+from storage.index import Filters, SearchIndex
 from storage.index.query import MAX_EXPANSION
 from storage.index.search_index import IndexDamaged, Owner, recorded_path
 from storage.models import Annotation, Document
@@ -144,40 +145,47 @@ class SearchOps(LibraryCore):
 
     def find(
         self,
-        query: str,
+        query: str | SearchQuery,
         limit: int = 20,
         kind: str | None = None,
         snippets: bool = True,
         typing: bool = False,
-    ) -> SearchOutcome:
-        """Ranked hits and how the query was read.
+    ) -> SearchResult:
+        """Ranked hits and how the query was read. ``query``: words in the search syntax,
+        or a ``SearchQuery`` with structured filters too.
 
         ``typing``: the query is still being typed, so answer within ``TYPING_BUDGET_S`` with
         the best hits found by then (``partial`` says if it was cut short; search again without
         ``typing`` when the user pauses).
         """
+        sought = query if isinstance(query, SearchQuery) else SearchQuery(query)
+        kind = kind or sought.kind
         if kind not in (None, "passage", "annotation"):
             raise KnownError(f"unknown kind {kind!r}: use passage or annotation")
+        filters = Filters(doc_ids=sought.doc_ids, tags=sought.tags, kind=kind,
+                          since=sought.since and iso_date(sought.since),
+                          until=sought.until and iso_date(sought.until), colors=sought.colors)
         if self._index is None:
             raise KnownError(f"search is unavailable: {self.index_problem}")
         if (progress := self.indexing) is not None:
             done, total = progress
             share = f" {100 * done // total}%" if total else ""
             raise KnownError(f"indexing…{share} (searches answer once the index is built)")
-        return self._index.search(
-            query, limit=limit, kind=kind, snippets=snippets,
+        outcome = self._index.search(
+            sought.text, limit=limit, filters=filters, snippets=snippets,
             expansions=TYPING_EXPANSIONS if typing else MAX_EXPANSION,
             time_limit=TYPING_BUDGET_S if typing else None,
         )
+        return SearchResult([SearchHit(**vars(h)) for h in outcome.hits], outcome.literal, outcome.partial)
 
     def search(
         self,
-        query: str,
+        query: str | SearchQuery,
         limit: int = 20,
         kind: str | None = None,
         snippets: bool = True,
         typing: bool = False,
-    ) -> list[IndexHit]:
+    ) -> list[SearchHit]:
         """Just the hits of ``find``."""
         return self.find(query, limit, kind, snippets, typing).hits
 

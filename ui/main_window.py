@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import undo
-from app.domain import PALETTE, AnnotationInfo, Changes, ImportResult
+from app.domain import PALETTE, AnnotationInfo, Changes, ImportResult, SearchHit
 from app.errors import KnownError
 from app.importers import SUPPORTED
 from app.library import Library
@@ -28,7 +28,6 @@ from app.paths import sample_project_path
 from app.sample import build_sample
 from app.versions import ReimportResult
 from exporters.atomic import safe_file_name
-from storage.index import IndexHit
 from ui import dialogs
 from ui.annotation_panel import AnnotationPanel
 from ui.bridge import LibraryBridge
@@ -475,7 +474,7 @@ class MainWindow(QMainWindow):
         self.show_document(doc_id)
         self.select_annotation(annotation_id, scroll=True)
 
-    def open_hit(self, hit: IndexHit) -> None:
+    def open_hit(self, hit: SearchHit) -> None:
         self.show_document(hit.doc_id)
         self.reader.view.mark_matches(list(hit.matches))
         self.reader.view.show_span(hit.start, hit.end)

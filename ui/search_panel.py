@@ -34,11 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import DocumentInfo, TagInfo
+from app.domain import DocumentInfo, SearchHit, SearchQuery, SearchResult, TagInfo
 from app.errors import KnownError
 from app.library import Library
 from app.query_text import as_you_type
-from storage.index import IndexHit, SearchOutcome
 from ui.models import annotation_mime
 
 DEBOUNCE_MS = 120
@@ -56,7 +55,7 @@ def marked_html(text: str, marks: tuple[tuple[int, int], ...]) -> str:
     return "".join(out)
 
 
-def snippet_html(hit: IndexHit) -> str:
+def snippet_html(hit: SearchHit) -> str:
     body = marked_html(hit.snippet_text or hit.snippet, hit.snippet_marks)
     kind = "Highlight" if hit.kind == "annotation" else "Passage"
     tags = f" · {escape(', '.join(hit.tags))}" if hit.tags else ""
@@ -65,19 +64,19 @@ def snippet_html(hit: IndexHit) -> str:
 
 
 class _Signals(QObject):
-    done = Signal(int, object, str)  # generation, SearchOutcome (None on error), error
+    done = Signal(int, object, str)  # generation, SearchResult (None on error), error
 
 
 class _SearchJob(QRunnable):
-    def __init__(self, lib: Library, generation: int, query: str, kind: str | None, typing: bool) -> None:
+    def __init__(self, lib: Library, generation: int, query: SearchQuery, typing: bool) -> None:
         super().__init__()
-        self.lib, self.generation, self.query, self.kind = lib, generation, query, kind
+        self.lib, self.generation, self.query = lib, generation, query
         self.typing = typing
         self.signals = _Signals()
 
     def run(self) -> None:
         try:
-            outcome = self.lib.find(self.query, limit=LIMIT, kind=self.kind, typing=self.typing)
+            outcome = self.lib.find(self.query, limit=LIMIT, typing=self.typing)
             self.signals.done.emit(self.generation, outcome, "")
         except KnownError as exc:
             self.signals.done.emit(self.generation, None, str(exc))
@@ -124,7 +123,7 @@ class ResultList(QListWidget):
 
 
 class SearchPanel(QWidget):
-    hit_activated = Signal(object)  # IndexHit
+    hit_activated = Signal(object)  # SearchHit
     searched = Signal(int)  # number of hits shown (for tests and the status bar)
     failed = Signal(str)
 
@@ -219,38 +218,37 @@ class SearchPanel(QWidget):
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.blockSignals(False)
 
-    def query(self) -> str:
-        parts = [as_you_type(self.box.text())]
-        tag = self.tag.currentData()
-        if tag:
-            parts.append(f'tag:"{tag}"')
-        doc = self.doc.currentData()
-        if doc:
-            title = self.doc.currentText().replace('"', " ")
-            parts.append(f'doc:"{title}"')
-        since, until = self.since.text().strip(), self.until.text().strip()
-        if since or until:
-            parts.append(f"published:[{since or '1000'} TO {until or '9999'}]")
-        return " ".join(p for p in parts if p)
+    def query(self) -> SearchQuery:
+        """The box's words and the filters' choices: filters go as structured fields,
+        never as query text (a document is its id, not a title others contain)."""
+        tag, doc = self.tag.currentData(), self.doc.currentData()
+        return SearchQuery(
+            text=as_you_type(self.box.text()),
+            doc_ids=(int(doc),) if doc else (),
+            tags=(tag,) if tag else (),
+            kind=self.kind.currentData(),
+            since=self.since.text().strip() or None,
+            until=self.until.text().strip() or None,
+        )
 
     def run_now(self, refine: bool = False) -> None:
         """Search now; ``refine`` runs without the per-keystroke time budget."""
         self.timer.stop()
         self.refine_timer.stop()
         self.generation += 1
-        text = self.query()
-        if self.lib is None or not text:
+        query = self.query()
+        if self.lib is None or not query:
             self.results.clear()
             self.status.setText("")
             return
         # Every keystroke gets the time budget (a partial answer is refined once typing
         # pauses): a finished common word ("lavado de") cost 200 ms without it.
         typing = not refine
-        job = _SearchJob(self.lib, self.generation, text, self.kind.currentData(), typing)
+        job = _SearchJob(self.lib, self.generation, query, typing)
         job.signals.done.connect(self._on_done)
         self.pool.start(job)
 
-    def _on_done(self, generation: int, outcome: SearchOutcome | None, error: str) -> None:
+    def _on_done(self, generation: int, outcome: SearchResult | None, error: str) -> None:
         if generation != self.generation:
             return  # an older query answered late: drop it
         if outcome is not None and outcome.partial:

@@ -9,12 +9,19 @@ from pathlib import Path
 from tqdm import tqdm
 
 from app.cli.output import Output, message
-from app.domain import AnnotationInfo, BriefingInfo, DocumentInfo, ImportResult, TagInfo
+from app.domain import (
+    AnnotationInfo,
+    BriefingInfo,
+    DocumentInfo,
+    ImportResult,
+    SearchHit,
+    SearchQuery,
+    TagInfo,
+)
 from app.errors import InvalidInput
 from app.importers.base import shown
 from app.library import Library
 from exporters.citation_style import available as available_styles
-from storage.index import IndexHit
 
 HEADER = ("subject", "to", "from_", "date", "classification", "summary", "style", "language",
           "portion_marking")
@@ -214,11 +221,15 @@ def cmd_tag(lib: Library, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_search(lib: Library, args: argparse.Namespace, out: Output) -> int:
-    outcome = lib.find(" ".join(args.query), limit=args.limit, kind=args.kind)
+    query = SearchQuery(" ".join(args.query), doc_ids=tuple(args.doc), tags=tuple(args.tag), kind=args.kind,
+                        since=args.since, until=args.until, colors=tuple(args.color))
+    if not query:
+        raise InvalidInput("give words to search for, or a filter (--doc, --tag, --color, --from, --to)")
+    outcome = lib.find(query, limit=args.limit)
     if outcome.literal:
         message("note: the query could not be parsed as written; searched for its words instead")
 
-    def line(h: IndexHit) -> str:
+    def line(h: SearchHit) -> str:
         where = f"doc {h.doc_id} {h.start}:{h.end}"
         label = f"highlight {h.annotation_id}" if h.kind == "annotation" else "passage"
         return f"{h.score:7.2f}  {label:<14} {where:<18} {h.doc_title[:40]}\n         {h.snippet}"

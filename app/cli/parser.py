@@ -99,9 +99,17 @@ def build() -> Parser:
     t.add_argument("name")
 
     c = sub.add_parser("search", help="full-text search over passages and highlights")
-    c.add_argument("query", nargs="+")
+    c.add_argument("query", nargs="*", help="words in the search syntax (optional with a filter)")
     c.add_argument("--limit", type=int, default=20)
     c.add_argument("--kind", choices=("passage", "annotation"))
+    c.add_argument("--doc", type=int, action="append", default=[], metavar="DOC",
+                   help="only in this document (repeat for any of several)")
+    c.add_argument("--tag", action="append", default=[], metavar="TAG",
+                   help="only highlights with this tag or one under it (repeat for any of several)")
+    c.add_argument("--color", action="append", default=[], metavar="COLOUR",
+                   help="only this highlight colour")
+    c.add_argument("--from", dest="since", metavar="DATE", help="documents dated on or after DATE")
+    c.add_argument("--to", dest="until", metavar="DATE", help="documents dated on or before DATE")
 
     c = sub.add_parser("brief", help="briefings")
     b_sub = c.add_subparsers(dest="brief_command", metavar="ACTION", required=True)

@@ -16,7 +16,7 @@ TEXT_FIELDS = ("text_en", "text_es", "note")
 # Each text field's frequent word pairs (analysis.PairFilter), for fast phrases.
 PAIR_FIELDS = {"text_en": "pairs_en", "text_es": "pairs_es", "note": "pairs_note"}
 _LANGS = {"text_en": "en", "text_es": "es", "note": "en"}
-SCHEMA_VERSION = "6"  # a change rebuilds existing indexes on open
+SCHEMA_VERSION = "7"  # a change rebuilds existing indexes on open
 Frequent = Mapping[str, Mapping[str, float]]  # text field -> term -> fraction of values holding it
 
 
@@ -40,6 +40,7 @@ def build_schema(frequent: Frequent | None = None) -> Schema:
         ann=ID(),  # the annotation id, set on annotations only, for deleting one
         kind=ID(stored=True),
         pdoc=ID(),  # doc id, set on passages only, for deleting a document's passages
+        docid=ID(),  # doc id on every record, for filtering by document
         # Ids are only read back, never searched: an indexed NUMERIC costs 8 terms a record.
         doc_id=STORED(),
         annotation_id=STORED(),

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from whoosh.searching import Searcher
 from storage.errors import KnownError
 from storage.index.bulk import build_segments, commit_segments
 from storage.index.codec import create_index, open_index, segment_writer
+from storage.index.filters import Filters, filter_query
 from storage.index.folder import IndexBusy, IndexLock, empty, prepare, set_aside
 from storage.index.merge import ChildMerge
 from storage.index.phrase import adjacent_phrases
@@ -447,10 +448,13 @@ class SearchIndex:
         snippets: bool = True,
         expansions: int = MAX_EXPANSION,
         time_limit: float | None = None,
+        filters: Filters | None = None,
     ) -> SearchOutcome:
-        """Ranked hits; ``time_limit`` (seconds) bounds the collecting."""
+        """Ranked hits of ``text`` that match ``filters`` (and ``kind``); with no text, the
+        records the filters match. ``time_limit`` (seconds) bounds the collecting."""
+        filters = replace(filters or Filters(), kind=kind or (filters.kind if filters else None))
         with self._damage_reported():
-            return self._search(text, limit, kind, snippets, expansions=expansions, time_limit=time_limit)
+            return self._search(text, limit, filters, snippets, expansions=expansions, time_limit=time_limit)
 
     @contextlib.contextmanager
     def _damage_reported(self) -> Iterator[None]:
@@ -466,10 +470,16 @@ class SearchIndex:
             raise IndexDamaged(f"search index damaged ({type(exc).__name__}: {exc}); it is rebuilt "
                                "when the project is next opened, or by `dossier check --repair`") from exc
 
-    def _search(self, text: str, limit: int, kind: str | None, snippets: bool, *, expansions: int,
+    def _search(self, text: str, limit: int, filters: Filters, snippets: bool, *, expansions: int,
                 time_limit: float | None) -> SearchOutcome:
         with self._lock:
             searcher = self._searcher_now()
+            only = filter_query(filters) if not text.strip() else None
+            if only is not None:  # no words: the records the filters match
+                found = searcher.search(only, limit=limit)
+                hits = [self._hit(_stored(searcher, h.docnum), None, snippets, Sought(frozenset(), ()))
+                        for h in found]
+                return SearchOutcome(hits)
             parsed, literal = self._parser.parse(text)
             deadline = None if time_limit is None else time.perf_counter() + time_limit
             top: list[tuple[float, int]] = []
@@ -483,7 +493,7 @@ class SearchIndex:
                 # The words to mark, taken before a phrase may become a term of word pairs.
                 words = Sought.of(query)
                 query = adjacent_phrases(query, searcher.schema)
-                top, partial = self._collect(searcher, query, limit, kind, left)
+                top, partial = self._collect(searcher, query, limit, filters, left)
                 if top:
                     break
             hits = [self._hit(_stored(searcher, d), score, snippets, words) for score, d in top]
@@ -507,9 +517,15 @@ class SearchIndex:
                 yield found
 
     @staticmethod
-    def _collect(searcher: Any, query: wq.Query, limit: int, kind: str | None,
+    def _collect(searcher: Any, query: wq.Query, limit: int, filters: Filters,
                  time_limit: float | None) -> tuple[list[tuple[float, int]], bool]:
         """The top (score, docnum) pairs, and whether ``time_limit`` cut the search short."""
+        kind = filters.kind
+        rest = filter_query(replace(filters, kind=None))
+        if rest is not None:
+            # Terms of unscored fields (a date range scores a constant): they narrow the
+            # hits without reordering them, and an AND of terms keeps the fast ranking.
+            query = wq.And([query, rest])
         only = wq.Term("kind", kind) if kind else None
         fast = top_hits(searcher, query, limit, only, time_limit)  # None: not an OR of plain terms
         if fast is not None:

@@ -49,7 +49,7 @@ def records(count: int, seed: int = 3) -> list[dict[str, Any]]:
         lang = rng.choice(["en", "es"])
         body = text(rng, rng.randint(0, 400))
         record: dict[str, Any] = {
-            "key": f"p:{n}:0", "kind": "passage", "pdoc": str(n // 3), "doc_id": n // 3,
+            "key": f"p:{n}:0", "kind": "passage", "pdoc": str(n // 3), "docid": str(n // 3), "doc_id": n // 3,
             "doc": f"Report {n // 3} on Mérida", "start": 0, "end": len(body), "body": body, "lang": lang,
             f"text_{lang}": body, "pre": body, "tag": "drugs,drugs/fentanyl" if n % 4 == 0 else "",
             "published": datetime(2015 + n % 9, 1 + n % 12, 1 + n % 28),

@@ -38,3 +38,29 @@ def test_marks_by_offsets_on_text_with_stars(window: MainWindow, qtbot: QtBot, t
     rects = [results.visualItemRect(results.item(r)) for r in range(results.count())]
     for upper, lower in pairwise(rects):
         assert upper.bottom() < lower.top()
+
+
+def test_the_document_filter_is_the_document_not_its_title(window: MainWindow, qtbot: QtBot,
+                                                          tmp_path: Path) -> None:
+    """Filtering on "Report" used to be the query text doc:"Report", which "Report annex"
+    matched too."""
+    from PySide6.QtCore import Qt
+
+    from ui.search_panel import HIT_ROLE
+
+    lib = window.lib
+    for name, title in (("a.txt", "Report"), ("b.txt", "Report annex")):
+        (tmp_path / name).write_text(f"{title}\n\nCartels moved money through the port.\n", encoding="utf-8")
+        doc = lib.import_file(tmp_path / name).id
+        assert doc is not None
+        lib.update_document(doc, title=title)
+    assert lib.wait_for_index(10)
+    qtbot.waitUntil(lambda: window.search.doc.count() == 3)
+    combo = window.search.doc
+    combo.setCurrentIndex(combo.findText("Report", Qt.MatchFlag.MatchExactly))
+    with qtbot.waitSignal(window.search.searched, timeout=5000):
+        type_text(window.search.box, "cartels")
+    results = window.search.results
+    qtbot.waitUntil(lambda: results.count() > 0)
+    hits = [results.item(r).data(HIT_ROLE) for r in range(results.count())]
+    assert {h.doc_title for h in hits} == {"Report"}
