@@ -35,6 +35,7 @@ from app.library import Library
 from exporters import Memo, render_html
 from exporters.citation_style import available as available_styles
 from exporters.labels import LANGUAGES
+from ui.bridge import Update
 from ui.inspector import NoteEdit
 from ui.models import ANNOTATION_MIME, annotation_ids
 
@@ -528,6 +529,14 @@ class BriefingPanel(QWidget):
         self.lib = lib
         self.editor.lib = lib
         self.refresh()
+
+    def refresh_for(self, update: Update) -> None:
+        changes = update.changes
+        # An edited highlight may be an excerpt in the open briefing.
+        shown = self.editor.briefing
+        shows_any = shown is not None and any(s.items for s in shown.sections)
+        if changes.briefings or changes.documents or (changes.annotations and shows_any):
+            self.refresh()
 
     def refresh(self, select: int | None = None) -> None:
         if self.lib is None:

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMenu, QToolBar, QToolButton, QWidget
 
 from app.domain import TagInfo
+from ui.bridge import Update
 from ui.models import color_icon
 
 
@@ -34,6 +35,10 @@ class FavouritesBar(QToolBar):
             self._slots.append(self.addWidget(button))
             self.buttons.append(button)
         self.show_tags([])
+
+    def refresh_for(self, update: Update) -> None:
+        if update.changes.tags:
+            self.show_tags(update.lib.favourite_tags(update.tags))
 
     def show_tags(self, tags: list[TagInfo]) -> None:
         for number, button in enumerate(self.buttons, 1):

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 
 from app import undo
 from app.domain import PALETTE, AnnotationInfo
+from app.errors import KnownError
+from ui.bridge import Update
 from ui.models import color_icon, color_of
 
 
@@ -103,6 +105,19 @@ class Inspector(QWidget):
         buttons.addWidget(self.delete)
         layout.addLayout(buttons)
         self.show_annotation(None)
+
+    def refresh_for(self, update: Update) -> None:
+        """Tag names and colours for the editor; the shown highlight as it is now."""
+        changes = update.changes
+        if changes.tags:
+            self.set_tag_names([t.path for t in update.tags])
+            self.set_tag_colors({t.path: t.color for t in update.tags})
+        current = self.annotation
+        if current is not None and (changes.annotations or changes.tags or changes.documents):
+            try:
+                self.show_annotation(update.lib.annotation(current.id), update.lib.raw_color(current.id))
+            except KnownError:
+                self.show_annotation(None)  # deleted meanwhile
 
     def set_tag_names(self, names: list[str]) -> None:
         self.completer.model().setStringList(names)  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QVBoxLayout, QWidget
 
 from app.domain import DocumentInfo
+from ui.bridge import Update
 from ui.filtered_table import FilteredTable
 from ui.models import ID_ROLE, DocumentModel
 
@@ -47,6 +48,10 @@ class LibraryPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.filter)
         layout.addWidget(self.view)
+
+    def refresh_for(self, update: Update) -> None:
+        if update.changes.documents or update.changes.annotations:  # titles, dates, highlight counts
+            self.set_documents(update.documents)
 
     def set_documents(self, docs: list[DocumentInfo]) -> None:
         current = self.current_id()

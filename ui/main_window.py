@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QThreadPool
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -30,7 +30,7 @@ from app.versions import ReimportResult
 from exporters.atomic import safe_file_name
 from ui import dialogs
 from ui.annotation_panel import AnnotationPanel
-from ui.bridge import LibraryBridge
+from ui.bridge import LibraryBridge, Update
 from ui.briefing_panel import BriefingPanel, BriefingWorkspace
 from ui.favourites_bar import FavouritesBar
 from ui.inspector import Inspector
@@ -42,6 +42,7 @@ from ui.settings import Settings
 from ui.shortcuts import ShortcutSheet, redo_keys, unique_keys
 from ui.tag_panel import TagPanel
 from ui.tag_picker import TagPicker
+from ui.tasks import TaskRunner
 from ui.undo_commands import LibraryCommand
 from ui.workers import Progress, Worker, run_with_progress
 
@@ -54,6 +55,13 @@ DEFAULT_SIZE = QSize(1400, 880)
 def default_size(available: QSize) -> QSize:
     """1400×880, or what fits the screen's free area (a 1366×768 laptop's is smaller)."""
     return DEFAULT_SIZE.boundedTo(QSize(max(640, available.width() - 16), max(480, available.height() - 32)))
+
+
+class _Subscriber:
+    """A view that is a function of the window's (the reader's state lives there)."""
+
+    def __init__(self, refresh: Callable[[Update], None]) -> None:
+        self.refresh_for = refresh
 
 
 class MainWindow(QMainWindow):
@@ -69,11 +77,13 @@ class MainWindow(QMainWindow):
         self.tag_filter: str | None = None
         self.last_tags: list[str] = []
         self.picker: TagPicker | None = None
-        self.worker: Worker | None = None
         self.orphans: OrphansDialog | None = None
         self._closed = False
 
-        self.library = LibraryPanel()
+        self.library_panel = LibraryPanel()
+        self.reading = _Subscriber(self._refresh_reading)  # the reader and highlight list
+        self.notices = _Subscriber(self._show_notice)  # background work's messages
+        self.tasks = TaskRunner(self)
         self.reader = ReaderPanel()
         self.inspector = Inspector()
         self.tags = TagPanel()
@@ -121,7 +131,7 @@ class MainWindow(QMainWindow):
     def _docks(self) -> None:
         left, right, bottom = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
                                Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.library_dock = self._dock("Library", "libraryDock", self.library, left)
+        self.library_dock = self._dock("Library", "libraryDock", self.library_panel, left)
         self.tags_dock = self._dock("Tags", "tagsDock", self.tags, left)
         self.inspector_dock = self._dock("Highlight", "inspectorDock", self.inspector, right, scroll=True)
         self.search_dock = self._dock("Search", "searchDock", self.search, right)
@@ -283,11 +293,10 @@ class MainWindow(QMainWindow):
         self.favourites.change_requested.connect(self.change_favourite)
         self.reader.import_button.clicked.connect(self.import_dialog)
         self.reader.sample_button.clicked.connect(self.open_sample)
-        self.bridge.changed.connect(self._on_changed)
-        self.library.document_selected.connect(self.show_document)
-        self.library.files_dropped.connect(self.import_paths)
-        self.library.edit_requested.connect(self.edit_document)
-        self.library.delete_requested.connect(self.delete_document)
+        self.library_panel.document_selected.connect(self.show_document)
+        self.library_panel.files_dropped.connect(self.import_paths)
+        self.library_panel.edit_requested.connect(self.edit_document)
+        self.library_panel.delete_requested.connect(self.delete_document)
         self.reader.view.annotation_clicked.connect(self.select_annotation)
         self.inspector.command_requested.connect(self.push)
         self.inspector.open_requested.connect(self.open_annotation)
@@ -316,7 +325,11 @@ class MainWindow(QMainWindow):
         self.lib = lib
         self.bridge.detach()
         self.bridge = LibraryBridge(lib, self)
-        self.bridge.changed.connect(self._on_changed)
+        self._subscribe(self.bridge)
+        if self.orphans is not None:  # it showed the other project's
+            self.orphans.close()
+            self.orphans.deleteLater()
+            self.orphans = None
         self.undo_stack.clear()
         self.doc_id = None
         self.tag_filter = None
@@ -324,7 +337,7 @@ class MainWindow(QMainWindow):
         self.briefings.set_library(lib)
         self.reader.show_placeholder(empty_project=not lib.documents())
         self.inspector.show_annotation(None)
-        self._on_changed(Changes(documents=True, annotations=True, tags=True, briefings=True))
+        self.bridge.publish(Changes(documents=True, annotations=True, tags=True, briefings=True))
         self.setWindowTitle(f"{lib.path.stem} — Dossier")
         self.settings.add_recent(lib.path)
         self._refresh_recent()
@@ -333,7 +346,7 @@ class MainWindow(QMainWindow):
         docs = lib.documents()
         if docs:
             self.show_document(docs[-1].id)
-            self.library.select(docs[-1].id, emit=False)
+            self.library_panel.select(docs[-1].id, emit=False)
 
     def open_project(self, path: Path) -> bool:
         try:
@@ -379,51 +392,40 @@ class MainWindow(QMainWindow):
         return True
 
     # -- refresh -----------------------------------------------------------------------
-    def _on_changed(self, changes: Changes) -> None:
-        lib = self.lib
-        if changes.notice:
-            self.statusBar().showMessage(changes.notice, 15000)
-        if changes.indexed and self.search.box.text().strip():
-            self.search.run_now()  # it said "indexing…" while the index was being built
-        docs = lib.documents() if changes.documents or changes.annotations else None
-        if docs is not None:
-            self.library.set_documents(docs)
+    def _subscribe(self, bridge: LibraryBridge) -> None:
+        """Each view refreshes itself from the kinds of change it shows."""
+        for view in (self.library_panel, self.tags, self.favourites, self.search, self.briefings,
+                     self.inspector, self.reading, self.notices):
+            bridge.subscribe(view)
+
+    def _refresh_reading(self, update: Update) -> None:
+        """The open document (gone, a new version, new details) and its highlights."""
+        changes = update.changes
+        if changes.documents:
+            docs = update.documents
             if self.doc_id is not None and self.doc_id not in {d.id for d in docs}:
                 self.doc_id = None
                 self.reader.show_placeholder(empty_project=not docs)
             elif self.doc_id is None and docs and self.reader.empty.isVisible():
                 self.reader.show_placeholder()
-            elif self.doc_id is not None and self.doc_id in changes.doc_ids and changes.documents:
-                doc = lib.document(self.doc_id)
+            elif self.doc_id is not None and self.doc_id in changes.doc_ids:
+                doc = update.lib.document(self.doc_id)
                 if doc.version != self.reader.version:  # a new version: its text, not only its header
                     shown, self.doc_id = self.doc_id, None
                     self.show_document(shown)
                 else:
                     self.reader.set_header(doc)
-        if changes.tags:
-            tags = lib.tags()
-            self.favourites.show_tags(lib.favourite_tags(tags))
-            self.tags.set_tags(tags)
-            self.inspector.set_tag_names([t.path for t in tags])
-            self.inspector.set_tag_colors({t.path: t.color for t in tags})
-            self.search.set_filters(tags, docs if docs is not None else lib.documents())
-        elif changes.documents and docs is not None:
-            self.search.set_filters(lib.tags(), docs)
         if changes.annotations or changes.tags or changes.documents:
-            doc_annotations = lib.annotations(self.doc_id) if self.doc_id is not None else []
+            doc_annotations = update.lib.annotations(self.doc_id) if self.doc_id is not None else []
             if self.doc_id is not None:
                 self.reader.view.set_annotations(doc_annotations)
             self._refresh_highlight_list(doc_annotations)
-            current = self.inspector.annotation
-            if current is not None:
-                self.select_annotation(current.id, scroll=False)
-        if changes.briefings or changes.documents or (changes.annotations and self._briefing_shows_any()):
-            self.briefings.refresh()
+            if self.inspector.annotation is not None:
+                self.highlights.select(self.inspector.annotation.id)
 
-    def _briefing_shows_any(self) -> bool:
-        """An edited highlight may be an excerpt in the open briefing."""
-        shown = self.briefings.editor.briefing
-        return shown is not None and any(s.items for s in shown.sections)
+    def _show_notice(self, update: Update) -> None:
+        if update.changes.notice:
+            self.statusBar().showMessage(update.changes.notice, 15000)
 
     def _refresh_highlight_list(self, doc_annotations: list[AnnotationInfo] | None = None) -> None:
         if self.tag_filter is not None:
@@ -450,7 +452,7 @@ class MainWindow(QMainWindow):
         self.doc_id = doc_id
         self.reader.show_document(doc, self.lib.document_text(doc_id), self.lib.document_structure(doc_id),
                                   self.lib.annotations(doc_id), self.lib.set_aside(doc_id))
-        self.library.select(doc_id, emit=False)
+        self.library_panel.select(doc_id, emit=False)
         if self.inspector.annotation is not None and self.inspector.annotation.doc_id != doc_id:
             self.inspector.show_annotation(None)  # it showed a highlight of another document
         if self.tag_filter is None:
@@ -633,7 +635,7 @@ class MainWindow(QMainWindow):
         worker = run_with_progress(self, "Exporting briefing", job)
         worker.succeeded.connect(lambda path: self.statusBar().showMessage(f"Wrote {path}", 8000))
         worker.failed.connect(lambda msg: dialogs.show_error(self, "Export failed", msg))
-        self.worker = worker
+        self.tasks.track(worker)
         return worker
 
     def choose_template(self) -> None:
@@ -666,7 +668,7 @@ class MainWindow(QMainWindow):
         worker = run_with_progress(self, "Importing documents", job)
         worker.succeeded.connect(self._on_imported)
         worker.failed.connect(lambda msg: dialogs.show_error(self, "Import failed", msg))
-        self.worker = worker
+        self.tasks.track(worker)
         return worker
 
     def _on_imported(self, results: list[object]) -> None:
@@ -717,6 +719,7 @@ class MainWindow(QMainWindow):
         """The review list of highlights a new version could not place."""
         if self.orphans is None:
             self.orphans = OrphansDialog(self.lib, self)
+            self.bridge.subscribe(self.orphans)
             self.orphans.place_requested.connect(self._place_orphan)
             self.orphans.delete_requested.connect(
                 lambda ann_id: self.push(undo.DeleteAnnotation(ann_id)))
@@ -741,7 +744,7 @@ class MainWindow(QMainWindow):
                                    lambda progress: lib.reindex(lambda d, t: progress(d, t, "")))
         worker.succeeded.connect(lambda n: self.statusBar().showMessage(f"Search index rebuilt: {n} records"))
         worker.failed.connect(lambda msg: dialogs.show_error(self, "Rebuild failed", msg))
-        self.worker = worker
+        self.tasks.track(worker)
         return worker
 
     def about(self) -> None:
@@ -754,13 +757,9 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
-        if self.worker is not None and self.worker.isRunning():
-            # Its late signals must not reach a closed window or a closed project.
-            self.worker.blockSignals(True)
-            self.worker.cancel()
-            self.worker.wait(30_000)
-        self.search.pool.waitForDone(5000)
-        QThreadPool.globalInstance().waitForDone(10_000)  # a memo preview being rendered
+        # Every job's late signals must not reach a closed window or a closed project.
+        self.tasks.pools.append(self.search.pool)
+        self.tasks.shutdown()
         self.settings.save_window(self.saveGeometry(), self.saveState())
         self.settings.sync()
         self.bridge.detach()

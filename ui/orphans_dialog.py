@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import AnnotationInfo, Changes
+from app.domain import AnnotationInfo
 from app.library import Library
+from ui.bridge import Update
 
 
 class OrphansDialog(QDialog):
@@ -52,11 +53,9 @@ class OrphansDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.list)
         layout.addWidget(buttons)
-        lib.subscribe(self._on_changed)
-        self.destroyed.connect(lambda: lib.unsubscribe(self._on_changed))
 
-    def _on_changed(self, changes: Changes) -> None:
-        if changes.annotations and self.isVisible():
+    def refresh_for(self, update: Update) -> None:
+        if update.changes.annotations and self.isVisible():
             self.refresh()
 
     def orphans(self) -> list[AnnotationInfo]:

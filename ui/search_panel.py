@@ -38,6 +38,7 @@ from app.domain import DocumentInfo, SearchHit, SearchQuery, SearchResult, TagIn
 from app.errors import KnownError
 from app.library import Library
 from app.query_text import as_you_type
+from ui.bridge import Update
 from ui.models import annotation_mime
 
 DEBOUNCE_MS = 120
@@ -203,6 +204,13 @@ class SearchPanel(QWidget):
     def set_library(self, lib: Library) -> None:
         self.lib = lib
         self.results.clear()
+
+    def refresh_for(self, update: Update) -> None:
+        changes = update.changes
+        if changes.tags or changes.documents:
+            self.set_filters(update.tags, update.documents)
+        if changes.indexed and self.box.text().strip():
+            self.run_now()  # it said "indexing…" while the index was being built
 
     def set_filters(self, tags: list[TagInfo], docs: list[DocumentInfo]) -> None:
         for combo, label, values in (

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemMod
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QVBoxLayout, QWidget
 
 from app.domain import TagInfo
+from ui.bridge import Update
 from ui.models import color_of
 
 TAG_MIME = "application/x-dossier-tag"
@@ -110,6 +111,10 @@ class TagPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.view)
+
+    def refresh_for(self, update: Update) -> None:
+        if update.changes.tags:
+            self.set_tags(update.tags)
 
     def set_tags(self, tags: list[TagInfo]) -> None:
         current = self.current_path()

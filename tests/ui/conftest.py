@@ -57,9 +57,9 @@ def doc_window(window: MainWindow, tmp_path: Path, qtbot: QtBot) -> MainWindow:
     path.write_text(TEXT, encoding="utf-8")
     result = window.lib.import_file(path)
     assert result.id is not None
-    qtbot.waitUntil(lambda: window.library.model.rowCount() == 1)
-    window.library.view.setFocus()
-    window.library.select(result.id)
+    qtbot.waitUntil(lambda: window.library_panel.model.rowCount() == 1)
+    window.library_panel.view.setFocus()
+    window.library_panel.select(result.id)
     qtbot.waitUntil(lambda: window.reader.view.doc_id == result.id)
     return window
 

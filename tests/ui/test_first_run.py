@@ -19,5 +19,5 @@ def test_empty_state_offers_the_sample_project(window: MainWindow, qtbot: QtBot)
     assert sample_project_path().exists()
     assert reader.view.isVisible() and not reader.empty.isVisible()
     assert window.reader.view.doc_id is not None
-    assert window.library.model.rowCount() == 2
+    assert window.library_panel.model.rowCount() == 2
     assert window.briefings.current_id() is not None

@@ -194,15 +194,15 @@ def test_delete_document_with_confirmation_and_undo(doc_window: MainWindow, qtbo
     assert doc_id is not None
     window.lib.add_annotation(doc_id, 0, 7, ["T"])
     monkeypatch.setattr(dialogs, "confirm", lambda *a: False)
-    window.library.view.setFocus()
-    qtbot.keyClick(window.library.view, Qt.Key.Key_Delete)
+    window.library_panel.view.setFocus()
+    qtbot.keyClick(window.library_panel.view, Qt.Key.Key_Delete)
     assert len(window.lib.documents()) == 1
     monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
-    qtbot.keyClick(window.library.view, Qt.Key.Key_Delete)
-    qtbot.waitUntil(lambda: window.library.model.rowCount() == 0)
+    qtbot.keyClick(window.library_panel.view, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: window.library_panel.model.rowCount() == 0)
     assert window.reader.view.doc_id is None
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.library.model.rowCount() == 1)
+    qtbot.waitUntil(lambda: window.library_panel.model.rowCount() == 1)
     assert len(window.lib.annotations(doc_id)) == 1
 
 
@@ -213,8 +213,8 @@ def test_edit_metadata_dialog(doc_window: MainWindow, qtbot: QtBot, monkeypatch:
     monkeypatch.setattr(dialogs.MetadataDialog, "ask", classmethod(
         lambda cls, parent, doc: {"title": "Senate hearing", "author": "Senado", "published": "2024-03-12",
                                   "source": None}))
-    window.library.view.setFocus()
-    qtbot.keyClick(window.library.view, Qt.Key.Key_F2)
+    window.library_panel.view.setFocus()
+    qtbot.keyClick(window.library_panel.view, Qt.Key.Key_F2)
     qtbot.waitUntil(lambda: "Senate hearing" in window.reader.header.text())
     assert window.lib.document(doc_id).author == "Senado"
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)

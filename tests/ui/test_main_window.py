@@ -46,12 +46,13 @@ def test_dropping_files_on_the_library_imports_them(window: MainWindow, tmp_path
     bad.write_bytes(b"not a pdf")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(good)), QUrl.fromLocalFile(str(bad))])
-    with qtbot.waitSignal(window.library.files_dropped):
-        drop(window.library, mime)
-    assert window.worker is not None
-    with qtbot.waitSignal(window.worker.finished, timeout=20000):
-        pass
-    qtbot.waitUntil(lambda: window.library.model.rowCount() == 1, timeout=10000)
+    with qtbot.waitSignal(window.library_panel.files_dropped):
+        drop(window.library_panel, mime)
+    job = window.tasks.latest()
+    if job is not None and job.isRunning():
+        with qtbot.waitSignal(job.finished, timeout=20000):
+            pass
+    qtbot.waitUntil(lambda: window.library_panel.model.rowCount() == 1, timeout=10000)
     qtbot.waitUntil(lambda: window.reader.view.doc_id is not None)
     assert "Seizures near Mérida." in window.reader.view.toPlainText()
     assert "broken.pdf" in window.statusBar().currentMessage() or "1 failed" in window.statusBar().currentMessage()
@@ -114,3 +115,20 @@ def test_the_default_window_fits_the_screen() -> None:
 
 def test_undo_has_a_limit(window: MainWindow) -> None:
     assert window.undo_stack.undoLimit() == 200
+
+
+def test_closing_cancels_and_waits_for_every_job(window: MainWindow, qtbot: QtBot) -> None:
+    """One task runner knows every job: closing cancels all of them, not only the latest."""
+    import time
+
+    from ui.workers import run_with_progress
+
+    def endless(progress: object) -> None:
+        while progress(0, 0, "working"):  # type: ignore[operator]
+            time.sleep(0.01)
+
+    jobs = [window.tasks.track(run_with_progress(window, f"Job {n}", endless)) for n in range(3)]
+    qtbot.waitUntil(lambda: all(j.isRunning() for j in jobs))
+    assert window.tasks.running == jobs
+    window.close()
+    assert not any(j.isRunning() for j in jobs) and all(j.cancelled for j in jobs)

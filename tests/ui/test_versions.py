@@ -80,8 +80,8 @@ def test_a_saved_page_shows_what_was_set_aside(window: MainWindow, qtbot: QtBot,
         "Was this page helpful?", "Yes", "No"]), encoding="utf-8")
     doc = window.lib.import_file(page).id
     assert doc is not None
-    qtbot.waitUntil(lambda: window.library.model.rowCount() == 1)
-    window.library.select(doc)
+    qtbot.waitUntil(lambda: window.library_panel.model.rowCount() == 1)
+    window.library_panel.select(doc)
     qtbot.waitUntil(lambda: window.reader.view.doc_id == doc)
     note, furniture = window.reader.furniture_note, window.reader.furniture
     assert note.isVisible() and not furniture.isVisible()

@@ -37,15 +37,15 @@ def test_library_and_inspector_follow_an_opened_hit(doc_window: MainWindow, qtbo
     results.setCurrentRow(0)
     qtbot.keyClick(results, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.reader.view.doc_id == second)
-    view = window.library.view
-    assert window.library.current_id() == second
+    view = window.library_panel.view
+    assert window.library_panel.current_id() == second
     rows = view.selectionModel().selectedRows()
     assert [int(i.data(ID_ROLE)) for i in rows] == [second]  # no stale row stays selected
     assert window.inspector.annotation is None  # not the other document's highlight
 
     theirs = lib.add_annotation(second, 0, 5, ["Places"])
     window.open_annotation(first, mine.id)
-    assert window.library.current_id() == first
+    assert window.library_panel.current_id() == first
     window.open_annotation(second, theirs.id)
-    assert window.library.current_id() == second
+    assert window.library_panel.current_id() == second
     assert window.inspector.annotation is not None and window.inspector.annotation.id == theirs.id
