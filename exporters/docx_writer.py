@@ -12,7 +12,6 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-import docx
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -28,6 +27,7 @@ from exporters.docx_footnotes import Footnotes, add_runs
 from exporters.labels import labels
 from exporters.model import Memo, xml_safe
 from exporters.template import open_template
+from resources import MEMO_TEMPLATE
 
 # Our own styles, created when the template lacks them. name -> (type, base)
 CUSTOM_STYLES = {
@@ -46,7 +46,7 @@ APP_NAME = "Dossier"
 LABEL_WIDTH = Inches(1.1)
 
 
-def _ensure_styles(doc: DocxDocument) -> None:
+def ensure_styles(doc: DocxDocument) -> None:
     styles = doc.styles
     names = {s.name for s in styles}
     for name, (kind, base) in CUSTOM_STYLES.items():
@@ -248,7 +248,7 @@ def _properties(doc: DocxDocument, memo: Memo) -> None:
     props.revision = 1
 
 
-def _current_word(doc: DocxDocument) -> None:
+def mark_current_word(doc: DocxDocument) -> None:
     """No compatibility mode; our name as the application; no stale preview image."""
     settings = doc.settings.element
     compat = settings.find(qn("w:compat"))
@@ -279,12 +279,13 @@ def _app_xml(blob: bytes) -> bytes:
 
 
 def write_docx(memo: Memo, target: Path, template: Path | None = None) -> None:
-    doc = open_template(template) if template is not None else docx.Document()
-    _ensure_styles(doc)
+    # Without the organisation's template, Dossier's own (resources/templates).
+    doc = open_template(template if template is not None else MEMO_TEMPLATE)
+    ensure_styles(doc)
     notes = Footnotes(doc)
     _header_footer(doc, memo)
     _body(doc, memo, notes)
     notes.save()
     _properties(doc, memo)
-    _current_word(doc)
+    mark_current_word(doc)
     doc.save(str(target))

@@ -148,8 +148,8 @@ class Inspector(QWidget):
             chip.setObjectName("tagChip")
             chip.setToolTip(f"Remove {tag}")
             colour = self.tag_colors.get(tag, ann.color)  # each tag in its own colour
-            chip.setStyleSheet(f"QPushButton {{ background: {color_of(colour).name()}; "
-                               "border-radius: 9px; padding: 2px 8px; }")
+            chip.setProperty("tagChip", True)  # its shape: resources/styles/dossier.qss
+            chip.setStyleSheet(f"background: {color_of(colour).name()};")  # its tag's colour
             chip.clicked.connect(lambda _=False, t=tag: self._on_remove_tag(t))
             self.chip_layout.addWidget(chip)
         self.chip_layout.addStretch(1)

@@ -28,6 +28,7 @@ from app.paths import sample_project_path
 from app.sample import build_sample
 from app.versions import ReimportResult
 from exporters.atomic import safe_file_name
+from resources import STYLESHEET
 from ui import dialogs
 from ui.annotation_panel import AnnotationPanel
 from ui.bridge import LibraryBridge, Update
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
     def __init__(self, lib: Library, settings: Settings) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
+        self.setStyleSheet(STYLESHEET.read_text(encoding="utf-8"))  # its dialogs inherit it
         self.settings = settings
         self.lib = lib
         self.bridge = LibraryBridge(lib, self)

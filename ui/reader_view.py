@@ -285,7 +285,6 @@ class ReaderPanel(QWidget):
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setMargin(8)
-        self.header.setStyleSheet("QLabel#readerHeader { background: palette(alternate-base); }")
         self.view = ReaderView()
         self.version = 0  # the shown document's version: a new one reloads the text
         # A saved web page's furniture, set aside on import: a note, and the lines on request.
@@ -293,8 +292,6 @@ class ReaderPanel(QWidget):
         self.furniture_note.setObjectName("furnitureNote")
         self.furniture_note.setCheckable(True)
         self.furniture_note.setFlat(True)
-        self.furniture_note.setStyleSheet("QPushButton#furnitureNote { text-align: left; padding: 4px 8px; "
-                                          "color: palette(placeholder-text); }")
         self.furniture_note.toggled.connect(self._show_furniture)
         self.furniture = QPlainTextEdit()
         self.furniture.setObjectName("furnitureText")

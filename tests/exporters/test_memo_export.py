@@ -381,3 +381,15 @@ def test_pdf_without_libreoffice_is_a_clear_error(tmp_path: Path, monkeypatch: p
     with pytest.raises(KnownError, match="needs LibreOffice"):
         export(_memo_with("x"), tmp_path / "m.pdf")
     assert not (tmp_path / "m.pdf").exists()
+
+
+def test_resources_hold_the_default_template_and_the_window_stylesheet(lib: Library, briefing: int,
+                                                                       tmp_path: Path) -> None:
+    from resources import MEMO_TEMPLATE, STYLESHEET
+
+    shipped = docx.Document(str(MEMO_TEMPLATE))
+    assert {"Excerpt", "Classification"} <= {s.name for s in shipped.styles}
+    memo = docx.Document(str(lib.export_briefing(briefing, tmp_path / "memo.docx")))
+    assert memo.core_properties.title == "Weekly Brief"  # the template's own title does not leak
+    assert memo.core_properties.author != "Dossier memo template"
+    assert "QLabel#readerHeader" in STYLESHEET.read_text(encoding="utf-8")
