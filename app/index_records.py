@@ -82,14 +82,13 @@ class RecordSource:
     """Index records for documents and annotations, read with a few queries per batch.
 
     One source serves a whole rebuild worker: documents' titles and dates and the
-    records' tag sets are worked out once, not once a share (on the benchmark,
-    parsing each share's document dates again took 2 s of a 58 s rebuild).
+    records' tag sets are worked out once, not once a share.
     """
 
     def __init__(self, s: Session) -> None:
         self.s = s
         # Its queries go to the session's connection: they select columns, not objects,
-        # and the ORM's handling of each result cost a rebuild about 1% of its time.
+        # and the ORM's handling of each result is a cost a rebuild need not pay.
         self._execute = s.connection().execute
         paths = tag_paths.all_paths(s)
         colors: dict[int, str] = {tag_id: color for tag_id, color in s.execute(select(Tag.id, Tag.color))}

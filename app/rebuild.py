@@ -33,9 +33,8 @@ from storage.project_file import ProjectFile
 
 Progress = Callable[[int, int], bool | None]
 PROCS = min(2, os.cpu_count() or 1)  # the machines we aim at have two cores
-# Workers take shares one at a time as they finish the last: on the benchmark machine
-# one of two workers given half each ran a fifth slower than the other (the same
-# halves ran equally fast one at a time), and the faster then idled for 3 to 7 s.
+# Workers take shares one at a time as they finish the last: two workers given half
+# each do not run equally fast on a shared machine, and the faster would then idle.
 # More shares even out the end; each costs a few queries.
 SHARES_PER_WORKER = 8
 PARALLEL_MIN_CHARS = 3_000_000  # below this, starting processes costs more than it saves
@@ -88,8 +87,8 @@ def plan(s: Session, parts: int) -> tuple[list[Share], int]:
 
 def frequent_words(s: Session) -> dict[str, dict[str, float]]:
     """Each text field's frequent terms, measured on an even sample of the documents and
-    highlights, for the index's word pairs (half a second on the 10,000-document benchmark).
-    The sample is picked in SQL: a list of every highlight id held 13 MB in the window."""
+    highlights, for the index's word pairs. The sample is picked in SQL: a list of every
+    highlight id would be held in the window's memory."""
     doc_count = s.scalar(select(func.count(Document.id))) or 0
     step = max(1, round(doc_count / SAMPLE_DOCS))
     source = RecordSource(s)

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 # Alembic is imported where it is used: a rebuild worker, which opens a project its
-# parent has already brought up to date, is spared about 17 MB of modules.
+# parent has already brought up to date, is spared its modules.
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x446F7373  # "Doss" in the SQLite header: this file is ours

@@ -250,7 +250,7 @@ class SearchPanel(QWidget):
             self.status.setText("")
             return
         # Every keystroke gets the time budget (a partial answer is refined once typing
-        # pauses): a finished common word ("lavado de") cost 200 ms without it.
+        # pauses): a finished common word ("lavado de") could otherwise stall typing.
         typing = not refine
         job = _SearchJob(self.lib, self.generation, query, typing)
         job.signals.done.connect(self._on_done)

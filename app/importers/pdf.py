@@ -1,7 +1,7 @@
 """PDF: text page by page with page spans, through PDFium (pypdfium2).
 
-Compared on real PDFs (Debian Reference, 674,000 characters): pypdfium2 read it
-in 0.4 s, pypdf in 5.7 s and pdfminer.six in 18.1 s, with the same clean text
+Compared on real PDFs, pypdfium2 was an order of magnitude faster than pypdf and
+pdfminer.six (docs/BENCHMARKS.md), with the same clean text
 (no ``(cid:N)``, no ligature characters) and columns in reading order on our
 two-column test page. PDFium gives lines, not paragraphs, so paragraphs are
 rebuilt from line lengths and sentence ends.

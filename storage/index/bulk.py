@@ -2,8 +2,8 @@
 
 Whoosh's ``SegmentWriter`` sends every value through a chain of token
 generators, pushes each posting through an external-sort pool, and reads each
-posting's field length back from disk while writing; in pure Python that held
-a rebuild to about 0.4 MB/s here. A rebuild knows more than an edit does:
+posting's field length back from disk while writing: slow, in pure Python. A
+rebuild knows more than an edit does:
 records arrive in docnum order; the same words recur, so each value's words are
 numbered once for all the fields indexing it (``Words``) and each distinct word is
 analysed once per analyzer chain (``WordIds``); a text field's words are logged as
@@ -52,15 +52,12 @@ if TYPE_CHECKING:
     import numpy as np
 
 # A segment is written out once it holds this many postings (words, for text
-# fields): the bound on a rebuild worker's memory. On the benchmark a worker peaks at
-# about 140 MB while writing such a segment, 77 MB of it Python and the libraries.
-# Every segment costs each query (on the 53 MB benchmark, 6 segments made term
-# queries 3x slower than one; a Whoosh merge of them took 208 s, longer than the
-# rebuild); there, this makes four segments a worker (3.2 million made five), which the
-# window combines into one when idle (storage.index.combine).
+# fields): the bound on a rebuild worker's memory. Every segment costs each query, and
+# a Whoosh merge of them takes longer than the rebuild; this makes a few segments a
+# worker, which the window combines into one when idle (storage.index.combine).
+# docs/BENCHMARKS.md has the measurements behind the figure.
 MAX_POSTINGS = 3_500_000
-# Distinct words (per tokenizer) a segment may hold: their lookup takes about 110 bytes a
-# word; 6 MB of the benchmark's text holds 25,000.
+# Distinct words (per tokenizer) a segment may hold: the bound on their lookup's memory.
 MAX_WORDS = 400_000
 # Whoosh's length byte of n tokens is the first byte whose length is n or more (length_to_byte).
 _BYTE_LENGTHS = [byte_to_length(b) for b in range(256)]
@@ -94,7 +91,7 @@ class BulkSegmentWriter(SegmentWriter):
         self._pickle = _MemolessPickler().dump
         self._plans: dict[str, _Plan] = {}
         # The terms file: its header written again to name CRC32 as its hash, not MD5 (a
-        # reader uses the hash the header names; an MD5 a term took 5% of a rebuild), and
+        # reader uses the hash the header names; an MD5 a term was a visible share of a rebuild), and
         # its hash tables written by FastHashTables.
         tindex = self.fieldwriter._tindex
         if type(tindex) is not OrderedHashWriter or tindex.dbfile.tell() != tindex.startoffset + _HASH_HEADER:

@@ -3,8 +3,8 @@
 Every segment costs each search a term lookup per word and field: on the
 benchmark, a rebuild's 8 segments made two-word searches 1.7x slower than one
 segment. A rebuild cannot write fewer (a worker's memory bounds a segment to
-about 23,000 records), and Whoosh's merge pushes every posting through its pool
-(208 s for a 6-segment rebuild of the benchmark, ten times the rebuild). Each segment's terms
+a number of records), and Whoosh's merge pushes every posting through its pool
+(many times as long as the rebuild; docs/ARCHITECTURE.md). Each segment's terms
 file holds its terms in order, so one pass over all the segments' terms in step
 yields the combined terms in order: a term's posting blocks are read back from
 each segment, their docnums moved up by the documents before that segment

@@ -26,10 +26,9 @@ else:
     decompress = isal_zlib.decompress
 
 
-# A stored record's pickle from which deflating it pays. ISA-L's deflate costs 6 to 8 µs a
-# call however little it is given; a highlight's record of about 300 bytes came out a sixth
-# smaller for it. Below this the record goes in a zlib stream of one stored block: still
-# the zlib format Whoosh's reader inflates.
+# A stored record's pickle from which deflating it pays. ISA-L's deflate has a fixed cost a
+# call however little it is given; a highlight's record saves little. Below this the record
+# goes in a zlib stream of one stored block: still the zlib format Whoosh's reader inflates.
 RECORD_MIN = 400
 _STORED_HEAD = struct.Struct("<2sBHH")  # zlib header, final stored block, its length and ~length
 _ADLER = struct.Struct(">I")

@@ -1,7 +1,7 @@
 """Merging an index's segments, meant to run in its own process.
 
-A merge in a thread of the window holds the GIL for 100–200 ms at a time and
-stalls the UI; in a child process it costs the window nothing. Small segments
+A merge in a thread of the window holds the GIL for long stretches and stalls the
+UI; in a child process it costs the window nothing. Small segments
 are merged by Whoosh, whose file lock keeps the merge from colliding with the
 window's writer, which waits for it; large ones are combined into one
 (``storage.index.combine``), taking the lock only to swap them.

@@ -3,7 +3,7 @@
 Whoosh runs a phrase as ``SpanNear2``: for every passage holding all the words
 it turns each position into a ``Span`` object, then bisects and sorts them.
 Phrases of common words ("de la", "the committee") visit tens of thousands of
-passages, and that object churn was most of their p95 of 400 ms. An adjacency
+passages, and that object churn was most of their time. An adjacency
 phrase (slop 1) only needs: is there a position p of the first word with p+1
 of the second, p+2 of the third, and so on. This matcher wraps the same
 intersection of the same term matchers, so hits and scores are unchanged

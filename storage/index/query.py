@@ -112,7 +112,7 @@ class Parser:
     def _words(self, text: str) -> wq.Query | None:
         """The parser's query for a text of plain words, some given a field (an AND of
         each word's OR over the text fields, or its field's term), built without its
-        passes: 0.6 of the 3 ms a two-word search took, 0.5 of a tag filter's 2 ms."""
+        passes, which were a large share of a short search's time."""
         if not _WORDS.fullmatch(text):
             return None
         words = text.split()
@@ -135,7 +135,7 @@ class Parser:
     def _term(self, field: str, word: str) -> wq.Term | None:
         """The parser's term for a word in a field (None: the analyzer drops the word, or
         makes more than a term of it), each analysed once: a search-as-you-type sends
-        the same words again at every keystroke, and analysing one took 4 us a field."""
+        the same words again at every keystroke."""
         key = (field, word)
         try:
             found = self._terms[key]
@@ -174,8 +174,8 @@ def _candidates(q: wq.MultiTerm, reader: IndexReader, count: int) -> list[str | 
     """At most ``count`` expansions from each segment, in first-seen order.
 
     Asked per segment: a segment finds fuzzy matches with a DFA over its term list,
-    but Whoosh's MultiReader falls back to scanning every term in Python (fuzzy p50
-    177 ms on 6 segments against 19 ms on one). Ranking thousands of candidates by
+    but Whoosh's MultiReader falls back to scanning every term in Python, many times
+    slower. Ranking thousands of candidates by
     frequency would cost more than the search, hence the bound.
     """
     found: dict[str | bytes, None] = {}
@@ -226,7 +226,7 @@ def bound_expansions(query: wq.Query, searcher: Searcher, limit: int = MAX_EXPAN
                      vocabulary: Vocabulary | None = None) -> wq.Query:
     """Replace prefix/wildcard/fuzzy terms by an Or of their most frequent expansions.
 
-    Unbounded, a short prefix expands to thousands of terms (p95 3.2 s measured).
+    Unbounded, a short prefix expands to thousands of terms, and the search takes seconds.
     ``vocabulary``: the index's terms in memory, walked once rather than per segment
     where it covers the segments (``SearchIndex.warm`` fills it).
     """

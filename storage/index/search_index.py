@@ -42,13 +42,13 @@ STATE_FILE = "dossier-index.json"
 OPEN_WAIT_S = 30.0  # for another process's rebuild to end before starting afresh
 MERGE_AFTER = 12  # segments
 # Documents from which a segment is large (a rebuild's or a big import's): two such are
-# combined into one segment when idle, which took two-word searches on the benchmark
-# from 1.2 to 0.6 ms (8 segments to 1).
+# combined into one segment when idle (each segment costs every search a term lookup
+# per word and field).
 COMBINE_MIN = 2000
 BULK_MIN = 200  # records in one batch from which the bulk writer is faster
 # Matches between the collector's attempts to prune the query tree against its current
 # lowest top score (Whoosh: 10). Each attempt walks the whole tree; with a 4-letter prefix
-# or a fuzzy term's expansions that cost more than it saved (prefix p95 223 -> 140 ms).
+# or a fuzzy term's expansions that cost more than it saved (docs/BENCHMARKS.md).
 REPLACE_EVERY = 40
 
 
@@ -114,8 +114,8 @@ class SearchOutcome:
 def _probe(ix: FileIndex) -> None:
     """Check each segment's files are all there and whole: a commit cut short shows
     as a missing or truncated file. No searcher: Whoosh copies a segment's
-    postings and terms into memory on opening one (about 250 MB for a 10,000-document
-    project), which a rebuild or a command that never searches should not pay."""
+    postings and terms into memory on opening one (hundreds of MB for a large project),
+    which a rebuild or a command that never searches should not pay."""
     storage = ix.storage
     for segment in ix._segments():  # private, but the TOC's own list
         if not segment.is_compound():
@@ -391,8 +391,8 @@ class SearchIndex:
         """A searcher on the index as committed now, keeping the old one's reader of each
         segment that is unchanged, deletions included.
 
-        Opening a segment copies its postings and terms into memory (Whoosh),
-        about 50 ms for a 40 MB segment; a new highlight adds a small segment, so
+        Opening a segment copies its postings and terms into memory (Whoosh), which
+        takes long for a large one; a new highlight adds a small segment, so
         reopening everything made it wait for all of them. Whoosh's own refresh()
         reuses readers by segment id alone and so keeps deletions made since.
         """
@@ -419,11 +419,11 @@ class SearchIndex:
             while not done:
                 with self._lock:
                     done = self._vocabulary.grow(self._searcher_now().reader(), field)
-        with self._lock:  # about 4 ms a tag when first read, then a lookup each
+        with self._lock:  # a tag's postings read once here, then a lookup each search
             searcher = self._searcher_now()
             warm_filter(searcher, "tag", FILTER_CACHE // 2 // max(1, len(searcher.leaf_searchers())))
-        # A segment's stored records are opened by its first hit: about 9 ms for 23,000
-        # records (with 8 segments the first search took 70 ms more). One segment at a time.
+        # A segment's stored records are opened by its first hit, which the first search
+        # would otherwise pay for every segment. One segment at a time.
         n = 0
         while True:
             with self._lock:

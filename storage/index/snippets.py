@@ -3,8 +3,8 @@
 We re-tokenise the one stored passage with the same analysis rather than using
 Whoosh's highlighter, and keep the character offsets so the reader can mark the
 exact words. The tokenizer's regex finds the words and each distinct word is
-analysed once (``WordCache``): Whoosh's chain of token generators took 65 us of
-the 85 a hit cost.
+analysed once (``WordCache``): Whoosh's chain of token generators was most of what
+a hit cost.
 """
 
 from __future__ import annotations

@@ -3,15 +3,15 @@
 Most searches are such a query: a word is an OR of the text fields, a 4-letter
 prefix one term of the prefix field, a fuzzy or longer prefix an OR of its
 expansions. Whoosh collects them a posting at a time through a tree of matchers,
-pruning by block quality, and for a word in most passages nothing can be pruned:
-"suet*" scored 150,000 postings in about 540 ms. Here each term's posting blocks
+pruning by block quality, and for a word in most passages nothing can be pruned.
+Here each term's posting blocks
 are read whole, every posting is scored with the term's own BM25F scorer values
 (the same arithmetic in the same order), and the scores are added up in the order
 Whoosh's matcher tree adds them; the top hits are Whoosh's (tests compare). An AND
 of such queries and of terms of fields that are not scored (``merida funding``, a tag
 or colour filter) is the documents all its parts hold, found from the rarest part,
-scored as Whoosh's tree of intersections adds them up: Whoosh built a matcher per
-term and segment first, 4.6 ms for two rare words. Any other query shape, weighting
+scored as Whoosh's tree of intersections adds them up (Whoosh builds a matcher per
+term and segment first). Any other query shape, weighting
 or boost goes to Whoosh's own collector.
 """
 
@@ -250,8 +250,8 @@ class _Kept(OrderedDict[tuple[Any, ...], _V]):
 
 FILTER_CACHE = 256  # filter terms' postings kept, a segment each: most searches name one of a few tags
 _filters: _Kept[tuple[array, array | float]] = _Kept()
-# Tables (docnum -> weight) of the latest filter terms, each up to TABLE_MAX postings: about
-# 100 bytes a posting, so at most 8 x 4 MB; a tag of the benchmark is in 19,000 highlights.
+# Tables (docnum -> weight) of the latest filter terms, each up to TABLE_MAX postings: their
+# memory is bounded by TABLES x TABLE_MAX postings.
 TABLES = 8
 TABLE_MAX = 40_000
 _tables: _Kept[dict[int, float]] = _Kept()
@@ -289,7 +289,7 @@ def _filter_postings(leaf: Searcher, q: wq.Term, deadline: float | None,
                      ctx: _Context) -> tuple[array, array | float] | None:
     """A filter term's docnums in this segment and their weights (one float when all are
     the same, as a tag's are), kept for later searches: a tag filter read and unpickled
-    every block of the tag's postings each time, about 4 ms of a 10 ms search. Segment
+    every block of the tag's postings each time, a large share of a search. Segment
     files never change, so what was read stays true for the segment's life."""
     key = _filter_key(leaf, q, ctx)
     found = _filters.take(key)
@@ -346,8 +346,8 @@ def _numpy_best(leaf: Searcher, q: wq.Term, scorer: tuple[float, float, float, f
                 limit: int, offset: int) -> list[tuple[float, int]]:
     """``_one_term_best`` for a term in many documents, scored and cut by numpy: the
     same arithmetic as ``scoring.bm25``, element by element (IEEE doubles: the same
-    scores). "suet*", in 137,000 passages, took 70 ms in lists, 45 with this."""
-    import numpy as np  # 12 MB resident: imported by the first such search, not by every process
+    scores), faster than lists for a term in most passages."""
+    import numpy as np  # imported by the first such search, not by every process
 
     stored = _lengths(leaf, q.fieldname)
     if stored is None:

@@ -1,8 +1,8 @@
 """One field's terms, postings and term infos in Whoosh 3's format, for the bulk writer.
 
 Whoosh's ``W3PostingsWriter`` takes postings one call at a time and its
-``W3TermInfo`` gathers statistics block by block: about 90 µs a term in a
-rebuild, where most terms have one or two postings. A rebuild has a range of
+``W3TermInfo`` gathers statistics block by block: slow per term in a rebuild,
+where most terms have one or two postings. A rebuild has a range of
 terms' postings at hand, so this writes them from whole arrays: each block's
 statistics, header and data (``block_data``) come from numpy over the range at
 once, leaving a deflate call a large block in Python; the block layout is
@@ -41,11 +41,10 @@ ENTRY = filetables._lengths  # an OrderedHashWriter entry's key and value length
 # A term's info as written here (W3TermInfo's fields, then its postings' offset and length).
 TERM_INFO = struct.Struct("!BfIBBfIIqi")
 _MAGIC = whoosh3.WHOOSH3_HEADER_MAGIC  # each term's postings start with it
-# A block's pickle from which deflating it pays. Each call to deflate costs about 10 µs
-# however little it is given, and inflating 3.5 us each time a search reads the block;
-# on the benchmark, blocks of 64 to 255 bytes (a third of those deflated) took 3% of a
-# rebuild's time to save 4% of the index, and those of 256 to 1023 bytes (a rare word's
-# one block) cost 4% of writing a segment and a tenth of a two-word search to save 8%.
+# A block's pickle from which deflating it pays. Each call to deflate has a fixed cost
+# however little it is given, and inflating is paid each time a search reads the block;
+# smaller blocks cost more time in rebuilds and searches than they saved in size
+# (docs/BENCHMARKS.md).
 COMPRESS_MIN = 1024
 _BATCH = 1 << 20  # bytes of postings gathered before a write
 _NO_LENGTH = 256  # above any length byte: a block's least length when none of its documents has one
@@ -191,7 +190,7 @@ class FastHashTables(OrderedHashWriter):
     """The terms file's writer: entries added a batch at a time (``add_entries``), their
     hashes and positions kept in arrays, and the 256 hash tables written at once
     (``write_hash_tables``). Whoosh's ``add`` wrote an entry, hashed its key and filed the
-    hash in a list of tuples a call at a time; with the tables, 4 µs a term."""
+    hash in a list of tuples a call at a time."""
 
     lastkey: bytes
 

@@ -1,7 +1,7 @@
 """A segment's words, field by field, turned into sorted postings with numpy.
 
 The bulk writer used to file each value's postings term by term as it went: a
-dictionary lookup and a few appends per posting in Python, about 4 µs each. Here
+dictionary lookup and a few appends per posting in Python. Here
 a value costs one lookup of its words' numbers, logged once (``Words``, shared by
 every field that indexes the value), and three appends per field (where its numbers
 start, its docnum and its word count). When the segment is written, each analyzer chain analyses each
@@ -23,7 +23,7 @@ from storage.index.block_data import bytes_head_widths, int_widths, put_bytes_he
 if TYPE_CHECKING:
     import numpy as np
 
-# numpy is imported where it is used: it costs 12 MB resident in every process that
+# numpy is imported where it is used: it costs memory in every process that
 # imports the index package (the window, the command line), and only the processes
 # writing a rebuild's segments need it.
 
@@ -103,7 +103,7 @@ class WordIds:
         words = self.words.words
         new = np.flatnonzero(wanted & (table == _NEW)).tolist()
         # Each distinct word is analysed, not each distinct key: a lookup of keys cost a
-        # worker 4 MB at its busiest for a few stems saved. A few thousand at a time: the
+        # worker memory at its busiest for a few stems saved. A few thousand at a time: the
         # stemmer's loop over a list, without a list of all a segment's words.
         key = self.cache.key
         for i in range(0, len(new), ANALYSE_WORDS):
@@ -249,8 +249,8 @@ class TokenLog:
         return _postings(which, pair_docs, None, names), value_docs, value_pairs
 
 
-# Words sorted at a time: numpy's temporaries take about 40 bytes a word, and a range's
-# blocks and term entries are built at once (at 1 << 17, a worker's peak was 5 MB higher).
+# Words sorted at a time: numpy's temporaries grow with it, and a range's blocks and term
+# entries are built at once; a larger chunk raised a worker's peak memory.
 CHUNK_WORDS = 1 << 16
 RADIX_TERMS = 1 << 16  # terms in a range from which its words' ranks no longer fit in 16 bits
 
@@ -261,8 +261,8 @@ def _postings(ids: np.ndarray, docs: np.ndarray, pos: np.ndarray | None,
 
     Words are sorted a range of terms at a time, each range about CHUNK_WORDS words,
     and each range's postings are given to be written before the next is made:
-    sorting a segment's 750,000 words of one field in one go, and holding all its
-    postings, took 40 MB more."""
+    sorting all a segment's words of one field in one go, and holding all its
+    postings, took much more memory."""
     import numpy as np
 
     chunk = CHUNK_WORDS
@@ -352,7 +352,7 @@ def _encode_positions(gaps: np.ndarray, sizes: np.ndarray) -> list[bytes]:
     (``block_data.value_item``): the item's opcode and length, the count
     (``pack_uint``), then the gaps' pickle, all built at once with numpy. The pickle
     is written without the memo Python's adds (Whoosh's reader unpickles any):
-    pickling a list a posting took 4% of a rebuild."""
+    pickling a list a posting was a visible share of a rebuild."""
     import numpy as np
 
     if not len(sizes):

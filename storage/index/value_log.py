@@ -3,7 +3,7 @@ into sorted postings with numpy.
 
 These fields take a whole value or a few terms a record, and their values repeat:
 the kind, the language, a highlight's tags, a document's day. Filing each record's
-terms as it came cost about 3 µs a field, eight fields a record. Here a record costs a
+terms as it came cost a Python call a field, eight fields a record. Here a record costs a
 lookup of its value and two appends; each distinct value is analysed once, and its
 terms are spread over the records holding it when the segment is written.
 """

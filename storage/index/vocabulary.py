@@ -2,10 +2,9 @@
 
 A fuzzy term expands by walking a Levenshtein automaton over a term list, and a
 prefix by reading a stretch of it. Whoosh does that in each segment's on-disk
-term table, a Python binary search per step: with 8 segments and 3 text fields
-that was three quarters of a fuzzy query's time (p50 about 40 ms on the
-benchmark). One walk of one in-memory list per field gives the same words
-(tests compare), for about 2 MB of memory at 10,000 documents.
+term table, a Python binary search per step, once per segment and text field: most
+of a fuzzy query's time. One walk of one in-memory list per field gives the same
+words (tests compare) for a few MB of memory (docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -97,8 +96,8 @@ class Vocabulary:
 
     def frequency(self, fieldname: str) -> dict[str, int]:
         """Each term's document frequency, as of the last ``terms`` or ``expand`` of the field
-        (the reader's ``doc_frequency`` asks every segment's term table: with a 3-letter
-        prefix's 279 expansions ranked, that was 86 ms)."""
+        (the reader's ``doc_frequency`` asks every segment's term table, for each of a
+        short prefix's hundreds of expansions)."""
         return self._fields[fieldname].frequency
 
     def expand(self, q: wq.Query, reader: IndexReader, count: int, build: bool = True) -> list[str] | None:
