@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 # Okabe and Ito's colour-blind-safe set (new tags take them in this order), with a pink
 # and a grey after it. The window fills highlights with a light tint of each, on which
@@ -227,8 +227,9 @@ class SearchQuery:
                     or self.colors)
 
 
-@dataclass(frozen=True)
-class SearchHit:
+class SearchHit(NamedTuple):
+    """A search hit (a tuple: one is made for every hit of every keystroke)."""
+
     kind: str  # passage | annotation
     doc_id: int
     doc_title: str

@@ -176,7 +176,8 @@ class SearchOps(LibraryCore):
             expansions=TYPING_EXPANSIONS if typing else MAX_EXPANSION,
             time_limit=TYPING_BUDGET_S if typing else None,
         )
-        return SearchResult([SearchHit(**vars(h)) for h in outcome.hits], outcome.literal, outcome.partial)
+        make = SearchHit._make  # the index's hit has the same fields in the same order
+        return SearchResult([make(h) for h in outcome.hits], outcome.literal, outcome.partial)
 
     def search(
         self,

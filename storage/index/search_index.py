@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh import query as wq
 from whoosh.codec.base import Segment
@@ -67,8 +67,9 @@ class IndexDamaged(KnownError):
     """Reading the index failed: it is rebuilt on the next open or ``check --repair``."""
 
 
-@dataclass(frozen=True)
-class IndexHit:
+class IndexHit(NamedTuple):
+    """A hit as the index holds it (a tuple: made for every hit of every keystroke)."""
+
     kind: str
     doc_id: int
     doc_title: str

@@ -16,8 +16,9 @@ from itertools import islice
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.base import Automata
 from whoosh.reading import IndexReader
+
+from storage.index.codec import AUTOMATA
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class _Terms:
 
 
 class _Cursor:
-    """What ``Automata.find_matches`` walks: the first term at or after a key."""
+    """What ``find_matches`` walks: the first term at or after a key."""
 
     def __init__(self, terms: list[str]) -> None:
         self._terms = terms
@@ -110,8 +111,8 @@ class Vocabulary:
         if terms is None:
             return None
         if isinstance(q, wq.FuzzyTerm):
-            dfa = Automata.levenshtein_dfa(q.text, q.maxdist, q.prefixlength)
-            return list(islice(Automata.find_matches(dfa, _Cursor(terms)), count))
+            dfa = AUTOMATA.levenshtein_dfa(q.text, q.maxdist, q.prefixlength)  # built once a word
+            return list(islice(AUTOMATA.find_matches(dfa, _Cursor(terms)), count))
         return list(islice(_starting(terms, q.text), count))
 
 

@@ -65,3 +65,11 @@ def test_the_command_line_filters(two_reports: tuple[int, int], lib: Library,
     assert "give words to search for, or a filter" in capsys.readouterr().err
     assert run(["--project", project, "search", "cartels", "--from", "soon"]) == 1
     assert "not a date" in capsys.readouterr().err
+
+
+def test_the_core_hit_has_the_index_hit_s_fields_in_order() -> None:
+    """``SearchHit._make`` converts the index's hits by position."""
+    from app.domain import SearchHit
+    from storage.index import IndexHit
+
+    assert SearchHit._fields == IndexHit._fields
