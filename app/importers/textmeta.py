@@ -45,6 +45,29 @@ _URL_LABEL = re.compile(r"\b(?:published at|source|url|retrieved from|available 
                         r"publicad[oa] en)\b", re.IGNORECASE)
 _ROLE_CUT = re.compile(r"\s*(?:,|\||\s[-–—]\s|;|\bfor\b|\bon\b|\bbefore\b|\bante\b)\s*", re.IGNORECASE)
 
+_ORG_START = re.compile(
+    r"^(?:the\s+)?(?:u\.s\.\s+|united states\s+)?(?:department|ministry|office|bureau|embassy|secretariat|"
+    r"agency|commission|council|administration|secretar[íi]a|ministerio|embajada|oficina|comisi[óo]n|"
+    r"procuradur[íi]a|fiscal[íi]a|gobierno|consulate|consulado)\s+(?:of|for|on|de|del|para)\b",
+    re.IGNORECASE)
+_ORG_END = re.compile(
+    r"\b(?:protection|service|agency|administration|commission|council|bureau|office|department|police|"
+    r"court|senate|government|embassy|ministry|secretariat|institute|white house|casa blanca|"
+    r"guard|patrol|command|authority)$", re.IGNORECASE)
+_SMALL_WORDS = {"of", "and", "for", "the", "on", "de", "del", "la", "las", "los", "y", "el", "e", "para", "&"}
+
+
+def is_organisation(line: str) -> bool:
+    """A line that is an issuing body's name ("U.S. Customs and Border Protection",
+    "Secretaría de Relaciones Exteriores"): short, capitalised, no sentence."""
+    line = line.strip()
+    words = line.split()
+    if not 2 <= len(words) <= 9 or line[-1:] in ".:;!?," or any(ch.isdigit() for ch in line):
+        return False
+    capitalised = all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words)
+    return capitalised and bool(_ORG_START.match(line) or _ORG_END.search(line))
+
+
 HEAD_LINES = 40
 TAIL_LINES = 25
 
@@ -116,4 +139,6 @@ def find_meta(lines: list[str], day_first: bool = False) -> TextMeta:
     if meta.source is None:
         lone = [u.group(0) for line in head if (u := _URL.fullmatch(line))]
         meta.source = lone[0] if lone else None
+    if meta.author is None:  # no byline: the issuing body named at the top of the page
+        meta.author = next((line for line in head[:20] if is_organisation(line)), None)
     return meta

@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from app.importers.textmeta import is_byline, is_organisation
+
 
 def _lines(*patterns: str) -> re.Pattern[str]:
     """Whole-line patterns, case-insensitive, optional trailing punctuation."""
@@ -297,19 +299,20 @@ def _continue_crumbs(lines: list[str], keep: list[bool], drop: Callable[[int, st
 
 
 def _headline(lines: list[str], keep: list[bool], first_prose: int) -> int | None:
-    """The page's own headline: the kept line of three words or more nearest before the
-    first prose paragraph that is not a date, byline or dateline."""
+    """The page's own headline: the last kept line of three words or more before the
+    first prose paragraph that is not a date, byline, sentence or the site's name (which
+    sits above the headline)."""
     best: int | None = None
     for i in range(min(first_prose, len(lines))):
-        stripped = lines[i].strip()
+        stripped = visible(lines[i]).strip()
         if not keep[i] or not stripped:
             continue
         words = len(_WORD.findall(_headline_text(stripped)))
-        if words < 3 or len(stripped) > 250:
+        if words < 3 or len(stripped) > 250 or stripped.endswith("."):
             continue
-        if _NOT_HEADLINE.match(stripped) or ORGANISATION.fullmatch(stripped):
+        if _NOT_HEADLINE.match(stripped) or is_organisation(stripped) or is_byline(stripped):
             continue
-        return i
+        best = i
     return best
 
 
@@ -317,13 +320,6 @@ _NOT_HEADLINE = re.compile(
     r"^\s*(?:by|por|release date|date|published|posted|fecha|publicado|written by|"
     r"for immediate release|para publicación inmediata|media contact|contact)\b",
     re.IGNORECASE)
-
-
-# An issuing body's name on a line of its own (the site's name above the headline).
-ORGANISATION = re.compile(
-    r"(?:the )?(?:u\.s\. |united states |us )?(?:department|office|ministry|bureau|embassy|agency|"
-    r"secretar[íi]a|ministerio|embajada|oficina|consulate|consulado|white house|casa blanca)"
-    r"\b[\w .,'&-]{0,80}", re.IGNORECASE)
 
 
 def _headline_text(line: str) -> str:

@@ -199,3 +199,28 @@ def test_set_aside_kept_in_the_project_and_shown_by_the_cli(
     assert "Skip to main content" in shown["set_aside"]
     assert run(["--project", project, "search", "secure website"]) in (0, 1)
     assert "official" not in capsys.readouterr().out.lower()  # the banner is not searchable
+
+
+def test_the_site_s_name_is_the_author_not_the_title(tmp_path: Path) -> None:
+    lines = ["Skip to main content", "U.S. Customs and Border Protection", "Menu", "1. Home", "2. Newsroom",
+             "Officers Seize Fentanyl at Nogales Port",
+             "The seizure is the largest at the port this year, officials said on Monday.",
+             "Release Date: May 5, 2020", ARTICLE_EN[0], ARTICLE_EN[3], "Was this page helpful?", "Yes"]
+    result = _extract(_write(tmp_path, "nogales.txt", lines))
+    assert result.title == "Officers Seize Fentanyl at Nogales Port"
+    assert result.author == "U.S. Customs and Border Protection"
+    assert result.published == "2020-05-05"
+
+
+@pytest.mark.parametrize(("line", "organisation"), [
+    ("U.S. Customs and Border Protection", True),
+    ("Secretaría de Relaciones Exteriores", True),
+    ("Department of Homeland Security", True),
+    ("An official website of the United States government", False),
+    ("Ministry Announces New Border Rules", False),
+    ("The agency said the office was closed.", False),
+])
+def test_organisation_lines(line: str, organisation: bool) -> None:
+    from app.importers.textmeta import is_organisation
+
+    assert is_organisation(line) is organisation
