@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 
-def _gui(project: Path, verbose: bool = False) -> int:
+def _gui(project: Path | str, verbose: bool = False) -> int:
     from ui.application import run_app  # Qt is loaded only when the window is wanted
 
     return run_app(project, verbose)

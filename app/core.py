@@ -23,8 +23,20 @@ class LibraryCore:
         self._listeners: list[Listener] = []
 
     @property
-    def path(self) -> Path:
+    def path(self) -> Path | None:
+        """The project file (None for a project on a server)."""
         return self._project.path
+
+    @property
+    def location(self) -> str:
+        """Where the project is, to show or to open again: a file's path or a server's URL."""
+        return self._project.server or str(self._project.path)
+
+    @property
+    def name(self) -> str:
+        """A short name for the window's title: the file's name or the database's."""
+        path = self._project.path
+        return path.stem if path is not None else self._project.location.rsplit("/", 1)[-1]
 
     @property
     def uuid(self) -> str:

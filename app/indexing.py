@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select, true
 from sqlalchemy.orm import Session
 
 from app import rebuild
@@ -49,9 +49,18 @@ class Indexer:
         self._lock = threading.Lock()
         self._merge: ChildMerge | None = None  # a merge running in a child process
 
+    @property
+    def shared(self) -> bool:
+        """A project on a server: its outbox is every client's change log, read from each
+        index's own position and never emptied by one client."""
+        return self.project.server is not None
+
+    def _unapplied(self) -> ColumnElement[bool]:
+        return IndexOutbox.seq > self.index.position if self.shared else true()
+
     def pending(self) -> int:
         with self.project.session() as s:
-            return s.scalar(select(func.count(IndexOutbox.seq))) or 0
+            return s.scalar(select(func.count(IndexOutbox.seq)).where(self._unapplied())) or 0
 
     def drain(self, wait: float = LOCK_WAIT_S) -> int:
         """Apply every pending outbox row; returns how many were applied. Waits at most
@@ -70,6 +79,7 @@ class Indexer:
         with self.project.session() as s:
             rows = s.execute(
                 select(IndexOutbox.seq, IndexOutbox.kind, IndexOutbox.object_id)
+                .where(self._unapplied())
                 .order_by(IndexOutbox.seq)
                 .limit(BATCH)
             ).all()
@@ -83,6 +93,8 @@ class Indexer:
         """Commit ``batch`` to the index, then delete exactly its rows from the outbox
         (rows written meanwhile, whatever their number, stay for the next drain)."""
         self.index.apply(batch.doc_ids, batch.ann_ids, batch.records, position=batch.seqs[-1])
+        if self.shared:
+            return  # other clients read these rows too
         with self.project.transaction() as s:
             s.execute(delete(IndexOutbox).where(IndexOutbox.seq.in_(batch.seqs)))
 
@@ -139,7 +151,8 @@ class Indexer:
                 frequent = rebuild.frequent_words(s)
             self.index.reset(frequent)
             with self.project.transaction() as s:
-                s.execute(delete(IndexOutbox))
+                if not self.shared:
+                    s.execute(delete(IndexOutbox))
                 position = outbox_position(s)  # the index holds every edit up to here
             try:
                 segments, written = rebuild.rebuild(self.project, self.index.whoosh, progress, procs)

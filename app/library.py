@@ -34,9 +34,10 @@ class Library(DocumentOps, AnnotationOps, TagOps, BriefingOps, SearchOps, Versio
         self._open_index(background_index)
 
     @classmethod
-    def open(cls, path: Path, create: bool = True, background_index: bool = False) -> Library:
-        """Open (or create) a project; older files are backed up and migrated first."""
-        return cls(ProjectFile.open(Path(path), create=create), background_index)
+    def open(cls, location: Path | str, create: bool = True, background_index: bool = False) -> Library:
+        """Open (or create) a project file, or a project on a server by its URL; older
+        files are backed up and migrated first."""
+        return cls(ProjectFile.open(location, create=create), background_index)
 
     @property
     def backup_path(self) -> Path | None:

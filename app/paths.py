@@ -8,6 +8,7 @@ from pathlib import Path
 from platformdirs import user_cache_dir, user_data_dir
 
 from storage.index import folder
+from storage.server import is_server_url
 
 APP = "dossier"
 
@@ -23,12 +24,15 @@ def sample_project_path() -> Path:
     return default_project().with_name("sample.dossier")
 
 
-def project_from_env(explicit: str | os.PathLike[str] | None) -> Path:
-    """``--project``, else ``$DOSSIER_PROJECT``, else the default project."""
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get("DOSSIER_PROJECT")
-    return Path(env).expanduser() if env else default_project()
+def project_from_env(explicit: str | os.PathLike[str] | None) -> Path | str:
+    """``--project``, else ``$DOSSIER_PROJECT``, else the default project: a file's path,
+    or a server project's URL as given."""
+    chosen = explicit or os.environ.get("DOSSIER_PROJECT")
+    if not chosen:
+        return default_project()
+    if is_server_url(chosen):
+        return str(chosen)
+    return Path(chosen).expanduser()
 
 
 def cache_root() -> Path:

@@ -165,7 +165,8 @@ def rebuild(project: ProjectFile, ix: Any, progress: Progress | None,
     if procs <= 1 or len(shares) <= 1 or chars < PARALLEL_MIN_CHARS:
         return _in_process(project, ix, shares, total, progress)
     try:
-        return _in_workers(project.path, Path(ix.storage.folder), shares, total, progress,
+        where = project.server or str(project.path)  # a worker opens the project again
+        return _in_workers(where, Path(ix.storage.folder), shares, total, progress,
                            procs=min(procs, len(shares)))
     except _NotStarted:
         # A spawned worker re-imports the caller's main module, which some callers
@@ -194,7 +195,7 @@ def _in_process(project: ProjectFile, ix: Any, shares: list[Share], total: int,
                               expected_chars=sum(sh.chars for sh in shares))
 
 
-def _in_workers(project_path: Path, folder: Path, shares: list[Share], total: int,
+def _in_workers(project_path: str, folder: Path, shares: list[Share], total: int,
                 progress: Progress | None, *, procs: int) -> tuple[list[Any], int]:
     ctx = mp.get_context("spawn")
     messages: Any = ctx.Queue()
@@ -254,7 +255,7 @@ def _worker(project_path: str, folder: str, part: int, messages: Any, *, tasks: 
     """Runs in a spawned process: build segments of the shares taken from ``tasks``
     until a None, and send them back."""
     try:
-        project = ProjectFile.open_current(Path(project_path))
+        project = ProjectFile.open_current(project_path)  # a file's path or a server's URL
         ix = open_folder(folder)
         try:
             with project.session() as s:

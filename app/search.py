@@ -30,7 +30,7 @@ def owner_of(project: ProjectFile) -> Owner:
     """What the project's index must carry to be used: the project as it is now."""
     with project.session() as s:
         position = outbox_position(s)
-    return Owner(project.uuid, project.instance, str(project.path.resolve()), position)
+    return Owner(project.uuid, project.instance, project.identity, position)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -93,9 +93,10 @@ class SearchOps(LibraryCore):
         """The project's index, checked to be its own. A copy of a project whose original
         is still where the index last saw it gets an identity, and an index, of its own."""
         project = self._project
-        here = project.path.resolve()
         recorded = recorded_path(index_folder(project.uuid))
-        if recorded is not None and Path(recorded) != here and not _same_file(Path(recorded), here) \
+        here = project.path.resolve() if project.path is not None else None  # a server's is no copy
+        if here is not None and recorded is not None and Path(recorded) != here \
+                and not _same_file(Path(recorded), here) \
                 and peek_identity(Path(recorded)) == (project.uuid, project.instance):
             project.reidentify()
             self.index_message = f"this project is a copy of {recorded}; it gets a search index of its own"
@@ -207,15 +208,16 @@ class SearchOps(LibraryCore):
         """Problems found in the project file and the index (empty: all well)."""
         problems: list[str] = []
         with self._read() as s:
-            integrity = s.execute(text("PRAGMA integrity_check")).scalar()
-            if integrity != "ok":
-                problems.append(f"database integrity: {integrity}")
-            for row in s.execute(text("PRAGMA foreign_key_check")).all():
-                problems.append(f"broken reference in table {row[0]} (row {row[1]})")
+            if s.get_bind().dialect.name == "sqlite":  # a server keeps its own integrity
+                integrity = s.execute(text("PRAGMA integrity_check")).scalar()
+                if integrity != "ok":
+                    problems.append(f"database integrity: {integrity}")
+                for row in s.execute(text("PRAGMA foreign_key_check")).all():
+                    problems.append(f"broken reference in table {row[0]} (row {row[1]})")
             texts = dict(s.execute(select(Document.id, Document.text)).all())
-            for a in s.execute(
+            for a in s.execute(  # an orphan's quote belongs to an older version of the text
                 select(Annotation.id, Annotation.document_id, Annotation.start, Annotation.end,
-                       Annotation.quote)
+                       Annotation.quote).where(Annotation.orphaned.is_(False))
             ):
                 body = texts.get(a.document_id)
                 if body is None or body[a.start : a.end] != a.quote:

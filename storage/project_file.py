@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.errors import KnownError
 from storage.models import ProjectInfo
+from storage.server import display, is_server_url, server_engine, server_error, server_revision
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -236,8 +237,11 @@ def _migrate(path: Path, engine: Engine, revision: str | None) -> None:
 class ProjectFile:
     """An open project: engine, session factories and the project's identity."""
 
-    def __init__(self, path: Path, engine: Engine, backup: Path | None) -> None:
-        self.path = path
+    def __init__(self, path: Path | None, engine: Engine, backup: Path | None,
+                 server: str | None = None) -> None:
+        self.path = path  # None for a project on a server
+        self.server = server  # its URL (no password: refused), for a project on a server
+        self.location = display(server) if server is not None else str(path)  # for messages
         self.engine = engine
         self.backup = backup
         self._sessions = sessionmaker(engine, expire_on_commit=False)
@@ -247,13 +251,13 @@ class ProjectFile:
                 rows = dict(s.execute(select(ProjectInfo.key, ProjectInfo.value)
                                       .where(ProjectInfo.key.in_(("uuid", "instance")))).all())
         except OperationalError as exc:
-            raise _storage_error(path, exc) from exc
+            raise self._error(exc) from exc
         value = rows.get("uuid")
         if value is None:
-            raise KnownError(f"{path}: project has no identity record")
+            raise KnownError(f"{self.location}: project has no identity record")
         uuid = canonical_uuid(value)
         if uuid is None:
-            raise KnownError(f"{path}: the project's identity record is damaged (not a UUID); "
+            raise KnownError(f"{self.location}: the project's identity record is damaged (not a UUID); "
                              "Dossier will not open it")
         self.uuid: str = uuid
         self.instance: str = canonical_uuid(rows.get("instance")) or self._new_instance()
@@ -277,9 +281,24 @@ class ProjectFile:
             s.merge(ProjectInfo(key="instance", value=instance))
         self.uuid, self.instance = uuid, instance
 
+    def _error(self, exc: OperationalError) -> KnownError:
+        if self.server is not None:
+            return server_error(self.server, exc)
+        assert self.path is not None
+        return _storage_error(self.path, exc)
+
+    @property
+    def identity(self) -> str:
+        """Where the project is, as its search index records it: the file's resolved path,
+        or the server's URL (server, port and database)."""
+        return self.location if self.path is None else str(self.path.resolve())
+
     @classmethod
-    def open(cls, path: Path, create: bool = True) -> ProjectFile:
-        path = Path(path).expanduser()
+    def open(cls, location: Path | str, create: bool = True) -> ProjectFile:
+        """A project file (created if missing), or a project on a server by URL."""
+        if is_server_url(location):
+            return cls._open_server(str(location), create)
+        path = Path(location).expanduser()
         exists = path.exists()
         if exists and path.is_dir():
             raise KnownError(f"{path}: is a folder, not a project file")
@@ -324,10 +343,41 @@ class ProjectFile:
             raise KnownError(f"{path}: could not prepare the project ({exc})") from exc
 
     @classmethod
-    def open_current(cls, path: Path) -> ProjectFile:
+    def _open_server(cls, location: str, create: bool) -> ProjectFile:
+        """A project on a PostgreSQL server: an empty database becomes a new project; an
+        older schema is migrated in one transaction (the server's own backups apply)."""
+        from alembic.script import ScriptDirectory
+
+        engine = server_engine(location)
+        try:
+            has_tables, revision = server_revision(engine)
+            head = head_revision()
+            if has_tables and revision is None:
+                raise KnownError(f"{display(location)}: the database holds other tables; use an empty "
+                                 "database for a new project")
+            if revision is None and not create:
+                raise KnownError(f"{display(location)}: no project in this database")
+            known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+            if revision is not None and revision not in known:
+                raise KnownError(f"{display(location)}: made by a newer Dossier (schema {revision}); "
+                                 "update Dossier to open it")
+            if revision != head:
+                _migrate_server(engine, revision)
+            return cls(None, engine, None, server=location)
+        except KnownError:
+            engine.dispose()
+            raise
+        except Exception as exc:  # the driver's errors: unreachable, refused, no such database
+            engine.dispose()
+            raise server_error(location, exc) from exc
+
+    @classmethod
+    def open_current(cls, location: Path | str) -> ProjectFile:
         """Open a project that this program has already opened and brought up to date in
         another process (a rebuild worker's parent): no schema check, no Alembic."""
-        path = Path(path)
+        if is_server_url(location):
+            return cls(None, server_engine(str(location)), None, server=str(location))
+        path = Path(location)
         if not path.is_file():  # SQLite would make an empty one
             raise KnownError(f"{path}: no such project file")
         return cls(path, _engine(path), None)
@@ -345,7 +395,7 @@ class ProjectFile:
             with self._writes() as session, session.begin():
                 yield session
         except OperationalError as exc:
-            raise _storage_error(self.path, exc) from exc
+            raise self._error(exc) from exc
 
     def session(self) -> Session:
         return self._sessions()
@@ -356,5 +406,26 @@ class ProjectFile:
 
 def outbox_position(session: Session) -> int:
     """The last sequence number the index outbox has ever handed out (never reused)."""
-    value = session.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'index_outbox'")).scalar()
+    if session.get_bind().dialect.name == "postgresql":
+        value = session.execute(text(
+            "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM index_outbox_seq_seq")).scalar()
+    else:
+        value = session.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'index_outbox'")).scalar()
     return int(value or 0)
+
+
+def _migrate_server(engine: Engine, revision: str | None) -> None:
+    """Bring a server database to the head revision in one transaction (PostgreSQL's DDL
+    is transactional); a new one also gets the project's identity."""
+    from alembic import command
+
+    with engine.begin() as con:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = con
+        command.upgrade(cfg, "head")
+        if revision is None:
+            con.execute(insert(ProjectInfo), [
+                {"key": "uuid", "value": str(uuidlib.uuid4())},
+                {"key": "instance", "value": str(uuidlib.uuid4())},
+                {"key": "created", "value": datetime.now(UTC).isoformat()},
+            ])

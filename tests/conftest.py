@@ -54,3 +54,22 @@ def text_doc(lib: Library, tmp_path: Path) -> int:
     assert result.status == "imported", result.error
     assert result.id is not None
     return result.id
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[object]:
+    """One PostgreSQL server for the session (tests.pg); skips only when none is installed."""
+    from tests import pg
+
+    if pg.binaries() is None:
+        pytest.skip("PostgreSQL is not installed here (initdb not found); CI installs it")
+    yield from pg.cluster()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: object) -> str:
+    """A new, empty database on the session's server, as a project URL."""
+    from tests.pg import Cluster
+
+    assert isinstance(pg_cluster, Cluster)
+    return pg_cluster.new_database()

@@ -29,7 +29,7 @@ def _report_bug(kind: type[BaseException], value: BaseException, tb: TracebackTy
     box.exec()
 
 
-def open_library(project: Path) -> Library | None:
+def open_library(project: Path | str) -> Library | None:
     try:
         return Library.open(project, background_index=True)
     except KnownError as exc:
@@ -44,7 +44,7 @@ def open_library(project: Path) -> Library | None:
         return None
 
 
-def run_app(project: Path, verbose: bool = False) -> int:
+def run_app(project: Path | str, verbose: bool = False) -> int:
     # Quiet on the terminal unless asked: warnings and errors only (Alembic logs each
     # migration step at INFO).
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,

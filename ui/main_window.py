@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QFrame,
+    QInputDialog,
     QMainWindow,
     QMessageBox,
     QScrollArea,
@@ -29,6 +30,7 @@ from app.sample import build_sample
 from app.versions import ReimportResult
 from exporters.atomic import safe_file_name
 from resources import STYLESHEET
+from storage.server import is_server_url
 from ui import dialogs
 from ui.annotation_panel import AnnotationPanel
 from ui.bridge import LibraryBridge, Update
@@ -167,6 +169,8 @@ class MainWindow(QMainWindow):
         file.addAction(self._action("&New Project…", self.new_project, QKeySequence.StandardKey.New))
         file.addAction(self._action("&Open Project…", self.open_project_dialog,
                                     QKeySequence.StandardKey.Open))
+        file.addAction(self._action("Open &Server Project…", self.open_server_dialog,
+                                    name="openServerAction"))
         self.recent_menu = file.addMenu("Open &Recent")
         file.addSeparator()
         self.import_action = self._action("&Import Files…", self.import_dialog, "Ctrl+I", name="importAction")
@@ -340,17 +344,18 @@ class MainWindow(QMainWindow):
         self.reader.show_placeholder(empty_project=not lib.documents())
         self.inspector.show_annotation(None)
         self.bridge.publish(Changes(documents=True, annotations=True, tags=True, briefings=True))
-        self.setWindowTitle(f"{lib.path.stem} — Dossier")
-        self.settings.add_recent(lib.path)
+        self.setWindowTitle(f"{lib.name} — Dossier")
+        self.settings.add_recent(lib.location)
         self._refresh_recent()
-        message = lib.index_message or f"Opened {lib.path}"
+        message = lib.index_message or f"Opened {lib.location}"
         self.statusBar().showMessage(message, 8000)
         docs = lib.documents()
         if docs:
             self.show_document(docs[-1].id)
             self.library_panel.select(docs[-1].id, emit=False)
 
-    def open_project(self, path: Path) -> bool:
+    def open_project(self, path: Path | str) -> bool:
+        """Open a project file or a project on a server (by its URL) in this window."""
         try:
             lib = Library.open(path, background_index=True)
         except KnownError as exc:
@@ -371,6 +376,18 @@ class MainWindow(QMainWindow):
                 return
             self.open_project(path)
 
+    def open_server_dialog(self) -> None:
+        url, ok = QInputDialog.getText(
+            self, "Open server project",
+            "PostgreSQL URL (postgresql://user@host:port/database); the password comes from "
+            "~/.pgpass, PGPASSWORD or a service file:")
+        if ok and url.strip():
+            if not is_server_url(url.strip()):
+                dialogs.show_error(self, "Open server project", "A server project's URL starts with "
+                                   "postgresql://")
+                return
+            self.open_project(url.strip())
+
     def open_project_dialog(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Open project", str(Path.home()),
                                               "Dossier projects (*.dossier);;All files (*)")
@@ -380,7 +397,7 @@ class MainWindow(QMainWindow):
     def _refresh_recent(self) -> None:
         self.recent_menu.clear()
         for path in self.settings.recent_projects():
-            self.recent_menu.addAction(str(path), partial(self.open_project, path))
+            self.recent_menu.addAction(path, partial(self.open_project, path))
         self.recent_menu.setEnabled(bool(self.recent_menu.actions()))
 
     # -- undo --------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from storage.server import is_server_url
+
 MAX_RECENT = 10
 
 
@@ -32,15 +34,18 @@ class Settings:
         self._q.setValue("window/geometry", geometry)
         self._q.setValue("window/state", state)
 
-    def recent_projects(self) -> list[Path]:
+    def recent_projects(self) -> list[str]:
+        """Project files' paths and server projects' URLs, the latest first."""
         value = self._q.value("projects/recent", [])
         items = value if isinstance(value, list) else [value] if value else []
-        return [Path(str(v)) for v in items]
+        return [str(v) for v in items]
 
-    def add_recent(self, path: Path) -> None:
-        items = [p for p in self.recent_projects() if p != path.resolve()]
-        items.insert(0, path.resolve())
-        self._q.setValue("projects/recent", [str(p) for p in items[:MAX_RECENT]])
+    def add_recent(self, location: str) -> None:
+        if not is_server_url(location):
+            location = str(Path(location).resolve())
+        items = [p for p in self.recent_projects() if p != location]
+        items.insert(0, location)
+        self._q.setValue("projects/recent", items[:MAX_RECENT])
 
     def undo_limit(self) -> int:
         """How many edits Undo goes back (settable in the settings file: edit/undo_limit)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -14,7 +15,7 @@ from app.errors import KnownError
 from app.library import Library
 from app.paths import project_from_env
 
-GuiLauncher = Callable[[Path, bool], int]  # project, verbose
+GuiLauncher = Callable[[Path | str, bool], int]  # project (file or server URL), verbose
 
 
 def run(argv: Sequence[str] | None = None, gui: GuiLauncher | None = None) -> int:
@@ -29,6 +30,8 @@ def run(argv: Sequence[str] | None = None, gui: GuiLauncher | None = None) -> in
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s")
     out = Output(args.json)
+    if args.command in ("push", "pull"):  # two projects, neither of them --project
+        return _transfer(args.command, args, out)
     try:
         lib = Library.open(project)
     except KnownError as exc:
@@ -48,6 +51,24 @@ def run(argv: Sequence[str] | None = None, gui: GuiLauncher | None = None) -> in
         return 0
     finally:
         lib.close()
+
+
+def _transfer(command: str, args: argparse.Namespace, out: Output) -> int:
+    from app import transfer
+
+    try:
+        if command == "push":
+            result, problems = transfer.push(Path(args.file), args.url)
+        else:
+            result, problems = transfer.pull(args.url, Path(args.file))
+    except KnownError as exc:
+        message(f"error: {exc}")
+        return 1
+    copied = ", ".join(f"{n} {name}" for name, n in result.counts.items() if n)
+    out.raw({**result.to_json(), "problems": problems}, f"copied {copied or 'an empty project'}")
+    for problem in problems:
+        message(f"problem: {problem}")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

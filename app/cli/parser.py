@@ -145,6 +145,12 @@ def build() -> Parser:
                    help="replace the file even if it is read-only or open in a word processor")
 
     sub.add_parser("styles", help="citation styles available to memos")
+    c = sub.add_parser("push", help="copy a project file to an empty database on a server")
+    c.add_argument("file", metavar="FILE")
+    c.add_argument("url", metavar="URL")
+    c = sub.add_parser("pull", help="copy a server project to a new project file")
+    c.add_argument("url", metavar="URL")
+    c.add_argument("file", metavar="FILE")
     sub.add_parser("reindex", help="rebuild the search index from the project")
     c = sub.add_parser("check", help="verify the project file and index; exit 1 on a problem")
     c.add_argument("--repair", action="store_true",

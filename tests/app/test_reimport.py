@@ -127,3 +127,13 @@ def test_reimport_from_the_command_line(tmp_path: Path, versions: tuple[Path, Pa
     assert [v["current"] for v in json.loads(capsys.readouterr().out)] == [False, True]
     assert run(["--project", project, "reimport", "1", str(tmp_path / "missing.txt")]) != 0
     assert "missing.txt" in capsys.readouterr().err
+
+
+def test_check_is_clean_with_orphans(lib: Library, versions: tuple[Path, Path]) -> None:
+    old, new = versions
+    doc = lib.import_file(old).id
+    assert doc is not None
+    lib.add_annotation(doc, *lib.find_quote(doc, "about tunnels will be deleted"))
+    lib.reimport(doc, new)
+    assert lib.wait_for_index()
+    assert lib.check() == []

@@ -35,7 +35,7 @@ def test_layout_and_recent_projects_are_remembered(make_window: Callable[[], Mai
     second = make_window()
     assert second.size() == size
     assert not second.tags_dock.isVisible()
-    assert project_path.resolve() in second.settings.recent_projects()
+    assert str(project_path.resolve()) in second.settings.recent_projects()
     assert [a.text() for a in second.recent_menu.actions()] == [str(project_path.resolve())]
 
 
