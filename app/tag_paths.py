@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain import PALETTE
@@ -81,8 +82,16 @@ def ensure(session: Session, path: str, color: str | None = None) -> Tag:
                 color=color or next_color(session),
                 description="",
             )
-            session.add(tag)
-            session.flush()
+            try:
+                # In a savepoint: on a server, another analyst may create the same tag at
+                # the same moment; then theirs is the one.
+                with session.begin_nested():
+                    session.add(tag)
+                    session.flush()
+            except IntegrityError:
+                tag = _child(session, parent.id if parent else None, name)
+                if tag is None:
+                    raise
         parent = tag
     assert parent is not None
     return parent
