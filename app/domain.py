@@ -206,6 +206,7 @@ class Changes:
     doc_ids: frozenset[int] = field(default_factory=frozenset)
     notice: str | None = None  # for the user from background work (a failed index update)
     indexed: bool = False  # a rebuild of the search index has finished: searches answer again
+    remote: bool = False  # made by another analyst (a project on a server)
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,12 @@ In the window a background thread drains; the CLI drains after each command.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select, true
+from sqlalchemy import ColumnElement, delete, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from app import rebuild
@@ -40,6 +41,9 @@ class Batch:
     records: list[dict[str, Any]]
 
 
+HOLE_WAIT_S = 60.0  # how long a skipped change number is awaited (a transaction still open)
+
+
 class Indexer:
     """Applies the outbox to the index; safe to call from one thread at a time."""
 
@@ -48,6 +52,11 @@ class Indexer:
         self.index = index
         self._lock = threading.Lock()
         self._merge: ChildMerge | None = None  # a merge running in a child process
+        # On a server, sequence numbers are handed out when a change is written and seen
+        # when its transaction commits: a number skipped over may still arrive (a longer
+        # transaction) or never (one rolled back). Skipped numbers are looked for again
+        # until HOLE_WAIT_S has passed.
+        self._holes: dict[int, float] = {}
 
     @property
     def shared(self) -> bool:
@@ -56,7 +65,20 @@ class Indexer:
         return self.project.server is not None
 
     def _unapplied(self) -> ColumnElement[bool]:
-        return IndexOutbox.seq > self.index.position if self.shared else true()
+        if not self.shared:
+            return true()
+        after = IndexOutbox.seq > self.index.position
+        return or_(after, IndexOutbox.seq.in_(list(self._holes))) if self._holes else after
+
+    def _note_holes(self, before: int, seqs: list[int]) -> None:
+        now = time.monotonic()
+        taken = set(seqs)
+        for seq in taken:
+            self._holes.pop(seq, None)
+        for seq in range(before + 1, max(seqs)):
+            if seq not in taken:
+                self._holes.setdefault(seq, now)
+        self._holes = {seq: t for seq, t in self._holes.items() if now - t < HOLE_WAIT_S}
 
     def pending(self) -> int:
         with self.project.session() as s:
@@ -92,8 +114,10 @@ class Indexer:
     def apply(self, batch: Batch) -> None:
         """Commit ``batch`` to the index, then delete exactly its rows from the outbox
         (rows written meanwhile, whatever their number, stay for the next drain)."""
+        before = self.index.position
         self.index.apply(batch.doc_ids, batch.ann_ids, batch.records, position=batch.seqs[-1])
         if self.shared:
+            self._note_holes(before, batch.seqs)
             return  # other clients read these rows too
         with self.project.transaction() as s:
             s.execute(delete(IndexOutbox).where(IndexOutbox.seq.in_(batch.seqs)))
@@ -167,6 +191,7 @@ IDLE_MERGE_S = 3.0  # quiet time before merging segments
 MERGE_POLL_S = 0.25  # how often a running merge is looked at
 BUSY_WAIT_S = 0.5  # for another process's index write, before trying again later
 RETRY_S = 1.0  # before retrying a drain that could not finish
+SERVER_POLL_S = 1.0  # how often the window looks for other analysts' edits on a server
 
 
 class BackgroundIndexer(threading.Thread):
@@ -175,11 +200,13 @@ class BackgroundIndexer(threading.Thread):
     on meanwhile."""
 
     def __init__(self, indexer: Indexer, on_error: Callable[[BaseException], None],
-                 on_rebuilt: Callable[[int], None] | None = None) -> None:
+                 on_rebuilt: Callable[[int], None] | None = None,
+                 on_remote: Callable[[], None] | None = None) -> None:
         super().__init__(name="dossier-indexer", daemon=True)
         self.indexer = indexer
         self.on_error = on_error
         self.on_rebuilt = on_rebuilt
+        self.on_remote = on_remote  # others' edits arrived (a project on a server)
         self._wake = threading.Event()
         self._idle = threading.Event()
         self._stopping = False
@@ -224,16 +251,27 @@ class BackgroundIndexer(threading.Thread):
         self._warm()
         if not retry and not self._wake.is_set():
             self._idle.set()
+        active = time.monotonic()  # the last edit or retry: merges wait for quiet after it
         while not self._stopping:
-            woke = self._wake.wait(timeout=RETRY_S if retry else self._timeout())
+            merge_wait = self._timeout()
+            wait = RETRY_S if retry else merge_wait
+            if self.indexer.shared:  # look for other analysts' edits at least this often
+                wait = SERVER_POLL_S if wait is None else min(wait, SERVER_POLL_S)
+            woke = self._wake.wait(timeout=wait)
             if self._stopping:
                 break
+            now = time.monotonic()
+            if woke or retry:
+                active = now
+            quiet = merge_wait is not None and now - active >= merge_wait
             try:
-                self._look_after_merge(woke or retry)
+                if woke or retry or quiet:
+                    self._look_after_merge(woke or retry)
             except Exception as exc:  # reported; the segments stay as they were
                 self._merge_failed = True
                 self.on_error(exc)
             if not (woke or retry):
+                self._poll()
                 continue
             self._merge_failed = False
             self._wake.clear()
@@ -246,6 +284,19 @@ class BackgroundIndexer(threading.Thread):
         except Exception as exc:
             self.on_error(exc)
         self._idle.set()
+
+    def _poll(self) -> None:
+        """On a server: apply what other analysts changed since the last look, and say so."""
+        if not self.indexer.shared:
+            return
+        try:
+            if not self.indexer.pending():
+                return
+        except Exception as exc:  # the server is unreachable a while: reported, tried again
+            self.on_error(exc)
+            return
+        if self._drain() and self.on_remote is not None:
+            self.on_remote()
 
     def _timeout(self) -> float | None:
         """How long to sleep before looking after merges (None: until the next edit)."""

@@ -69,13 +69,18 @@ class SearchOps(LibraryCore):
             self._unavailable(exc)
             return
         if background:
-            self._background = BackgroundIndexer(self._indexer, self._on_index_error, self._on_rebuilt)
+            self._background = BackgroundIndexer(self._indexer, self._on_index_error, self._on_rebuilt,
+                                                 self._on_remote)
             self._background.start()
             return
         pending = self._indexer.pending()
         if pending and self._drain_now():
             caught_up = f"search index caught up with {pending} pending change(s)"
             self.index_message = self.index_message or caught_up
+
+    def _on_remote(self) -> None:
+        """Other analysts' edits on the server are in the index: every view refreshes."""
+        self._notify(Changes(documents=True, annotations=True, tags=True, briefings=True, remote=True))
 
     def _on_rebuilt(self, records: int) -> None:
         if records:  # a new, empty project needs no announcement

@@ -80,5 +80,6 @@ class LibraryBridge(QObject):
             doc_ids=frozenset().union(*(c.doc_ids for c in pending)),
             notice=next((c.notice for c in reversed(pending) if c.notice), None),
             indexed=any(c.indexed for c in pending),
+            remote=any(c.remote for c in pending),
         )
         self.publish(merged)

@@ -115,7 +115,8 @@ class Inspector(QWidget):
         current = self.annotation
         if current is not None and (changes.annotations or changes.tags or changes.documents):
             try:
-                self.show_annotation(update.lib.annotation(current.id), update.lib.raw_color(current.id))
+                self.show_annotation(update.lib.annotation(current.id), update.lib.raw_color(current.id),
+                                     keep_typing=True)
             except KnownError:
                 self.show_annotation(None)  # deleted meanwhile
 
@@ -127,7 +128,11 @@ class Inspector(QWidget):
     def set_tag_colors(self, colors: dict[str, str]) -> None:
         self.tag_colors = colors
 
-    def show_annotation(self, ann: AnnotationInfo | None, raw_color: str | None = None) -> None:
+    def show_annotation(self, ann: AnnotationInfo | None, raw_color: str | None = None,
+                        keep_typing: bool = False) -> None:
+        """Show ``ann``; ``keep_typing``: a refresh, which leaves a note being typed alone."""
+        typing = keep_typing and self.note.hasFocus() and self.annotation is not None \
+            and ann is not None and self.annotation.id == ann.id
         self.annotation = ann
         self.raw_color = raw_color
         enabled = ann is not None
@@ -153,7 +158,7 @@ class Inspector(QWidget):
             chip.clicked.connect(lambda _=False, t=tag: self._on_remove_tag(t))
             self.chip_layout.addWidget(chip)
         self.chip_layout.addStretch(1)
-        if self.note.toPlainText() != ann.note:
+        if self.note.toPlainText() != ann.note and not typing:
             self.note.setPlainText(ann.note)
         index = self.color.findData(raw_color)
         self.color.setCurrentIndex(max(index, 0))

@@ -184,3 +184,35 @@ def test_two_processes_add_200_highlights_each_at_once(pg_url: str, tmp_path: Pa
         assert {t.path: t.count for t in lib.tags()}["Shared"] == 400
         assert lib.wait_for_index(30)
         assert len(lib.search("note:a", limit=500, kind="annotation")) == 200
+
+
+def test_a_change_committed_after_a_later_one_still_reaches_the_index(pg_url: str, tmp_path: Path) -> None:
+    """Change numbers are taken at write time but seen at commit: a client that read a
+    later change first must still pick up the earlier one when its transaction commits."""
+    from sqlalchemy import insert as sql_insert
+
+    from storage.models import Annotation, IndexOutbox
+
+    source = tmp_path / "s.txt"
+    source.write_text("Title\n\nAlpha bravo charlie delta echo foxtrot.\n", encoding="utf-8")
+    with Library.open(pg_url) as lib:
+        doc = lib.import_file(source).id
+        assert doc is not None and lib.wait_for_index()
+        engine = create_engine(server_url(pg_url))
+        slow = engine.connect()
+        tx = slow.begin()  # an analyst's edit, still being written
+        now = lib.document(doc).imported_at
+        ann = slow.execute(sql_insert(Annotation).values(
+            uuid="5e0b2f0e-0000-4000-8000-000000000001", document_id=doc, start=7, end=12, quote="Alpha",
+            prefix="", suffix="", color=None, note="slowpoke", created_at=now, updated_at=now,
+        ).returning(Annotation.id)).scalar_one()
+        slow.execute(sql_insert(IndexOutbox).values(kind="annotation", object_id=ann))
+        lib.add_annotation(doc, *lib.find_quote(doc, "echo"), note="quick")  # a later number, committed first
+        assert lib.wait_for_index()
+        assert [h.note for h in lib.search("note:quick", kind="annotation")] == ["quick"]
+        assert lib.search("note:slowpoke", kind="annotation") == []
+        tx.commit()
+        slow.close()
+        engine.dispose()
+        assert lib.wait_for_index()  # looks at the change log again, as a command or the window does
+        assert [h.note for h in lib.search("note:slowpoke", kind="annotation")] == ["slowpoke"]
