@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app import anchoring, tag_paths
 from app.core import LibraryCore
 from app.domain import DEFAULT_COLOR, PALETTE, AnnotationInfo, Changes
-from app.errors import InvalidInput, NotFoundError
+from app.errors import EditConflict, InvalidInput, NotFoundError
 from storage.models import (
     Annotation,
     AnnotationTag,
@@ -66,6 +66,9 @@ def to_info(a: Annotation, paths: dict[int, str], doc_title: str = "") -> Annota
         updated_at=a.updated_at,
         doc_title=doc_title,
         orphaned=a.orphaned,
+        author=a.created_by,
+        updated_by=a.updated_by,
+        version=a.version,
     )
 
 
@@ -104,7 +107,8 @@ class AnnotationOps(LibraryCore):
                     quote=row.quote, prefix=row.prefix, suffix=row.suffix,
                     tags=tuple(sorted(paths[t] for t in tag_ids)), note=row.note, color=color,
                     created_at=row.created_at, updated_at=row.updated_at, doc_title=row.doc_title,
-                    orphaned=row.orphaned,
+                    orphaned=row.orphaned, author=row.created_by, updated_by=row.updated_by,
+                    version=row.version,
                 ))
             return out
 
@@ -154,6 +158,8 @@ class AnnotationOps(LibraryCore):
                 note=note,
                 created_at=stamp,
                 updated_at=stamp,
+                created_by=self.author,
+                updated_by=self.author,
             )
             a.tags = [tag_paths.ensure(s, t) for t in dict.fromkeys(tags)]
             s.add(a)
@@ -172,16 +178,22 @@ class AnnotationOps(LibraryCore):
         color: str | None = None,
         clear_color: bool = False,
         updated_at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> AnnotationInfo:
         """Change a highlight's tags (replacing them), note or colour.
 
-        ``updated_at`` is for undo, which puts the old time back too.
+        ``updated_at`` is for undo, which puts the old time back too. ``expected_version``:
+        the version the analyst was shown; if someone changed it since, the edit is refused.
         """
         checked = check_color(color)
         with self._tx() as s:
             a = s.get(Annotation, annotation_id)
             if a is None:
                 raise NotFoundError(f"no annotation {annotation_id}")
+            if expected_version is not None and a.version != expected_version:
+                raise EditConflict(f"highlight {annotation_id} was changed by {a.updated_by or 'someone'} "
+                                   f"at {a.updated_at:%H:%M} since you opened it; it now shows their "
+                                   "version: make your change again if it still applies")
             if tags is not None:
                 a.tags = [tag_paths.ensure(s, t) for t in dict.fromkeys(tags)]
             if note is not None:
@@ -189,6 +201,7 @@ class AnnotationOps(LibraryCore):
             if checked is not None or clear_color:
                 a.color = checked
             a.updated_at = updated_at or now()
+            a.updated_by = self.author
             self._queue_index(s, "annotation", [a.id])
             doc_id = a.document_id
         self._changed(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,8 @@ class LibraryCore:
     def __init__(self, project: ProjectFile) -> None:
         self._project = project
         self._listeners: list[Listener] = []
+        # Who the edits of this session are by (the window sets the analyst's chosen name).
+        self.author: str = os.environ.get("DOSSIER_AUTHOR") or project.default_author()
 
     @property
     def path(self) -> Path | None:

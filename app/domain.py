@@ -83,6 +83,9 @@ class AnnotationInfo:
     updated_at: datetime
     doc_title: str = ""
     orphaned: bool = False  # a new version of its document had no confident place for it
+    author: str | None = None  # who made it
+    updated_by: str | None = None  # who changed it last
+    version: int = 1  # raised by each change (conflicting edits on a server are refused)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -98,6 +101,9 @@ class AnnotationInfo:
             "created": self.created_at.isoformat(),
             "updated": self.updated_at.isoformat(),
             "orphaned": self.orphaned,
+            "author": self.author,
+            "updated_by": self.updated_by,
+            "version": self.version,
         }
 
 

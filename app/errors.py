@@ -1,8 +1,8 @@
 """User-facing errors raised by the core."""
 
-from storage.errors import KnownError
+from storage.errors import EditConflict, KnownError
 
-__all__ = ["ImportFailed", "InvalidInput", "KnownError", "NotFoundError"]
+__all__ = ["EditConflict", "ImportFailed", "InvalidInput", "KnownError", "NotFoundError"]
 
 
 class NotFoundError(KnownError):

@@ -76,6 +76,7 @@ class UpdateAnnotation:
     color: str | None = None
     clear_color: bool = False
     text: str = "Edit highlight"
+    expected_version: int | None = None  # the version the analyst saw: a later one is a conflict
     _before: dict[str, Any] = field(default_factory=dict)
     _new_tags: list[dict[str, Any]] = field(default_factory=list)
     _stamp: datetime | None = None
@@ -91,7 +92,8 @@ class UpdateAnnotation:
                         "updated_at": current.updated_at}
         done = lib.update_annotation(self.annotation_id, tags=self.tags, note=self.note,
                                      color=self.color, clear_color=self.clear_color,
-                                     updated_at=None if first else self._stamp)
+                                     updated_at=None if first else self._stamp,
+                                     expected_version=self.expected_version if first else None)
         if first:
             self._stamp = done.updated_at
             self._new_tags = _made_since(lib, before_tags)

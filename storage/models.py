@@ -133,6 +133,11 @@ class Annotation(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     # A new version of its document had no confident place for it: start/end are stale.
     orphaned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_by: Mapped[str | None] = mapped_column(Text)  # the analyst (a name, or the server role)
+    updated_by: Mapped[str | None] = mapped_column(Text)
+    # Raised by every ORM update, which checks it: an edit made on a stale copy fails.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     document: Mapped[Document] = relationship(back_populates="annotations")
     tags: Mapped[list[Tag]] = relationship(secondary="annotation_tags", order_by="Tag.name")

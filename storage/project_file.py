@@ -13,6 +13,7 @@ complete or leave the file as it was.
 
 from __future__ import annotations
 
+import getpass
 import os
 import sqlite3
 import uuid as uuidlib
@@ -26,8 +27,9 @@ from sqlalchemy import Connection, Engine, create_engine, event, insert, select,
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from storage.errors import KnownError
+from storage.errors import EditConflict, KnownError
 from storage.models import ProjectInfo
 from storage.server import display, is_server_url, server_engine, server_error, server_revision
 
@@ -394,8 +396,21 @@ class ProjectFile:
         try:
             with self._writes() as session, session.begin():
                 yield session
+        except StaleDataError as exc:  # a row's version moved on under this transaction
+            raise EditConflict("someone else changed this at the same moment; it now shows their "
+                               "version: make your change again if it still applies") from exc
         except OperationalError as exc:
             raise self._error(exc) from exc
+
+    def default_author(self) -> str:
+        """Who edits, unless the analyst set a name: the server's role, else the login."""
+        if self.server is not None:
+            with self.engine.connect() as con:
+                return str(con.execute(text("SELECT current_user")).scalar())
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "unknown"
 
     def session(self) -> Session:
         return self._sessions()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from html import escape
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
@@ -147,7 +148,11 @@ class Inspector(QWidget):
             self.quote.setText("<i>Select a highlight to see and edit it.</i>")
             self.note.setPlainText("")
             return
-        self.quote.setText(f"<b>{escape(ann.doc_title)}</b><br>“{escape(ann.quote)}”")
+        by = f"by {escape(ann.author)}" if ann.author else ""
+        if ann.updated_by and ann.updated_by != ann.author:
+            by += f"{' · ' if by else ''}last changed by {escape(ann.updated_by)}"
+        self.quote.setText(f"<b>{escape(ann.doc_title)}</b><br>“{escape(ann.quote)}”"
+                           + (f"<br><small>{by}, {ann.updated_at:%Y-%m-%d %H:%M}</small>" if by else ""))
         for tag in ann.tags:
             chip = QPushButton(f"{tag}  ×")
             chip.setObjectName("tagChip")
@@ -166,25 +171,34 @@ class Inspector(QWidget):
     def _request(self, command: undo.Command) -> None:
         self.command_requested.emit(command)
 
+    def _update(self, **change: Any) -> None:
+        """Edit the shown highlight as of the version shown: if another analyst changed it
+        meanwhile, the edit is refused and the highlight shown as it now is."""
+        assert self.annotation is not None
+        shown = self.annotation
+        self._request(undo.UpdateAnnotation(shown.id, expected_version=shown.version, **change))
+        if self.annotation is not None and self.annotation.id == shown.id:
+            # Our own change raised it (until the refresh shows the highlight anew).
+            self.annotation = replace(self.annotation, version=shown.version + 1)
+
     def _on_add_tag(self) -> None:
         name = self.add_tag.text().strip()
         if self.annotation is None or not name:
             return
         self.add_tag.clear()
         if name not in self.annotation.tags:
-            self._request(undo.UpdateAnnotation(self.annotation.id, tags=[*self.annotation.tags, name],
-                                                text="Add tag"))
+            self._update(tags=[*self.annotation.tags, name], text="Add tag")
 
     def _on_remove_tag(self, tag: str) -> None:
         if self.annotation is not None:
             tags = [t for t in self.annotation.tags if t != tag]
-            self._request(undo.UpdateAnnotation(self.annotation.id, tags=tags, text="Remove tag"))
+            self._update(tags=tags, text="Remove tag")
 
     def _on_note(self, text: str) -> None:
         if self.annotation is not None and text != self.annotation.note:
             # Until the refresh arrives, remember what we asked for (no duplicate commits).
             self.annotation = replace(self.annotation, note=text)
-            self._request(undo.UpdateAnnotation(self.annotation.id, note=text, text="Edit note"))
+            self._update(note=text, text="Edit note")
 
     def _on_color(self, index: int) -> None:
         if self.annotation is None:
@@ -192,8 +206,7 @@ class Inspector(QWidget):
         name = self.color.itemData(index)
         if name != self.raw_color:
             self.raw_color = name
-            self._request(undo.UpdateAnnotation(self.annotation.id, color=name, clear_color=name is None,
-                                                text="Change colour"))
+            self._update(color=name, clear_color=name is None, text="Change colour")
 
     def _on_delete(self) -> None:
         if self.annotation is not None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app import undo
 from app.domain import PALETTE, AnnotationInfo, Changes, ImportResult, SearchHit
-from app.errors import KnownError
+from app.errors import EditConflict, KnownError
 from app.importers import SUPPORTED
 from app.library import Library
 from app.paths import sample_project_path
@@ -203,6 +203,7 @@ class MainWindow(QMainWindow):
             self._action(f"Favourite tag {n}", partial(self.apply_favourite, n), str(n), view)
         edit.addAction(self._action("Edit Document &Details…", self.edit_current_document, "Ctrl+Shift+E"))
         edit.addAction(self._action("&Orphaned Highlights…", self.show_orphans, name="orphansAction"))
+        edit.addAction(self._action("Your &Name…", self.choose_author, name="authorAction"))
 
         go = bar.addMenu("&View")
         go.addAction(self._action("&Find…", self.focus_search, QKeySequence.StandardKey.Find))
@@ -332,6 +333,7 @@ class MainWindow(QMainWindow):
         self.bridge.detach()
         self.bridge = LibraryBridge(lib, self)
         self._subscribe(self.bridge)
+        lib.author = self.settings.author() or lib.author
         if self.orphans is not None:  # it showed the other project's
             self.orphans.close()
             self.orphans.deleteLater()
@@ -376,6 +378,14 @@ class MainWindow(QMainWindow):
                 return
             self.open_project(path)
 
+    def choose_author(self) -> None:
+        """The name your highlights carry (on a server, what colleagues see)."""
+        name, ok = QInputDialog.getText(self, "Your name", "Your highlights and notes carry this name:",
+                                        text=self.lib.author)
+        if ok:
+            self.settings.set_author(name)
+            self.lib.author = self.settings.author() or self.lib.author
+
     def open_server_dialog(self) -> None:
         url, ok = QInputDialog.getText(
             self, "Open server project",
@@ -405,6 +415,8 @@ class MainWindow(QMainWindow):
         wrapped = LibraryCommand(self.lib, command)
         self.undo_stack.push(wrapped)
         if wrapped.error is not None:
+            if isinstance(wrapped.error, EditConflict):  # show what the other analyst made of it
+                self.bridge.publish(Changes(annotations=True, tags=True, briefings=True))
             self.statusBar().showMessage(str(wrapped.error), 8000)
             dialogs.show_error(self, command.text, str(wrapped.error))
             return False

@@ -129,13 +129,13 @@ class DocumentModel(RecordModel[DocumentInfo]):
 
 
 class AnnotationModel(RecordModel[AnnotationInfo]):
-    headers = ("Quote", "Tags", "Note", "Document")
+    headers = ("Quote", "Tags", "Note", "Document", "By")
 
     def display(self, ann: AnnotationInfo) -> tuple[Any, ...]:
         quote = " ".join(ann.quote.split())
         # An orphan has no place in its document's current version (Edit ▸ Orphaned Highlights).
         return (f"(orphaned) {quote}" if ann.orphaned else quote, ", ".join(ann.tags), ann.note,
-                ann.doc_title)
+                ann.doc_title, ann.author or "")
 
     def sort_keys(self, ann: AnnotationInfo) -> tuple[Any, ...]:
         return tuple(v.lower() for v in self.display(ann))
@@ -144,7 +144,8 @@ class AnnotationModel(RecordModel[AnnotationInfo]):
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return color_of(ann.color)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{ann.quote}\n\n{', '.join(ann.tags)}\n{ann.note}".strip()
+            who = f"\n\nby {ann.author}" if ann.author else ""
+            return f"{ann.quote}\n\n{', '.join(ann.tags)}\n{ann.note}".strip() + who
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

@@ -47,6 +47,14 @@ class Settings:
         items.insert(0, location)
         self._q.setValue("projects/recent", items[:MAX_RECENT])
 
+    def author(self) -> str | None:
+        """The name the analyst's edits carry (None: the server role or the login)."""
+        value = str(self._q.value("identity/name", "") or "").strip()
+        return value or None
+
+    def set_author(self, name: str | None) -> None:
+        self._q.setValue("identity/name", (name or "").strip())
+
     def undo_limit(self) -> int:
         """How many edits Undo goes back (settable in the settings file: edit/undo_limit)."""
         try:

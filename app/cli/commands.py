@@ -165,6 +165,8 @@ def cmd_annotations(lib: Library, args: argparse.Namespace, out: Output) -> int:
     found = lib.annotations(args.doc, args.tag)
     if args.orphaned:
         found = [a for a in found if a.orphaned]
+    if args.author:
+        found = [a for a in found if a.author == args.author]
     out.many(found, _ann_line, empty="no orphaned highlights" if args.orphaned else "no highlights")
     return 0
 

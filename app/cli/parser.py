@@ -68,6 +68,7 @@ def build() -> Parser:
     c.add_argument("--tag")
     c.add_argument("--orphaned", action="store_true",
                    help="only highlights a new version of their document could not place")
+    c.add_argument("--author", help="only highlights this analyst made")
 
     c = sub.add_parser("reimport", help="replace a document with a newer version; highlights follow")
     c.add_argument("doc", type=int, metavar="DOC")

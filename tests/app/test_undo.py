@@ -7,8 +7,13 @@ from app.library import Library
 
 
 def snapshot(lib: Library) -> tuple[object, ...]:
+    """The project's content. A highlight's version counts changes, undos included: it is
+    no part of what undo restores."""
+    from dataclasses import replace
+
     briefs = tuple(lib.briefing(b.id) for b in lib.briefings())
-    return (tuple(lib.documents()), tuple(lib.annotations()), tuple(lib.tags()), briefs)
+    anns = tuple(replace(a, version=0) for a in lib.annotations())
+    return (tuple(lib.documents()), anns, tuple(lib.tags()), briefs)
 
 
 def cycle(lib: Library, command: undo.Command) -> None:

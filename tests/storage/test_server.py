@@ -216,3 +216,28 @@ def test_a_change_committed_after_a_later_one_still_reaches_the_index(pg_url: st
         engine.dispose()
         assert lib.wait_for_index()  # looks at the change log again, as a command or the window does
         assert [h.note for h in lib.search("note:slowpoke", kind="annotation")] == ["slowpoke"]
+
+
+def test_a_conflicting_edit_is_refused_and_authors_recorded(pg_url: str, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from app.errors import EditConflict
+
+    source = tmp_path / "s.txt"
+    source.write_text("Title\n\nAlpha bravo charlie delta.\n", encoding="utf-8")
+    with Library.open(pg_url) as alice, Library.open(pg_url) as bob:
+        alice.author, bob.author = "Alice", "Bob"
+        doc = alice.import_file(source).id
+        assert doc is not None
+        made = alice.add_annotation(doc, *alice.find_quote(doc, "bravo"), ["T"])
+        seen_by_bob = bob.annotation(made.id)  # both have it open
+        alice.update_annotation(made.id, note="Alice's note", expected_version=made.version)
+        with pytest.raises(EditConflict, match="changed by Alice"):
+            bob.update_annotation(made.id, note="Bob's note", expected_version=seen_by_bob.version)
+        now = bob.annotation(made.id)  # the refresh shows Alice's
+        assert (now.note, now.author, now.updated_by) == ("Alice's note", "Alice", "Alice")
+        bob.update_annotation(made.id, note="Bob's note", expected_version=now.version)
+        assert alice.annotation(made.id).updated_by == "Bob"
+    assert run(["--project", pg_url, "--json", "annotations", "--author", "Alice"]) == 0
+    assert [a["author"] for a in json.loads(capsys.readouterr().out)] == ["Alice"]
+    assert run(["--project", pg_url, "--json", "annotations", "--author", "Bob"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
