@@ -241,3 +241,42 @@ def test_a_conflicting_edit_is_refused_and_authors_recorded(pg_url: str, tmp_pat
     assert [a["author"] for a in json.loads(capsys.readouterr().out)] == ["Alice"]
     assert run(["--project", pg_url, "--json", "annotations", "--author", "Bob"]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+KILLED = """
+import sys
+from app.library import Library
+with Library.open(sys.argv[1]) as lib:
+    doc = lib.documents()[0].id
+    for n in range(100000):
+        a = lib.add_annotation(doc, n % 200, n % 200 + 4, ["Batch"], note=f"edit {n}")
+        print(a.id, flush=True)
+"""
+
+
+def test_a_client_killed_mid_batch_loses_at_most_the_edit_in_flight(pg_url: str, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    source = tmp_path / "long.txt"
+    source.write_text("Title\n\n" + "word " * 400 + "\n", encoding="utf-8")
+    with Library.open(pg_url) as lib:
+        assert lib.import_file(source).status == "imported"
+    repo = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen([sys.executable, "-c", KILLED, pg_url], cwd=repo, stdout=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONPATH": str(repo)})
+    assert proc.stdout is not None
+    confirmed = [int(proc.stdout.readline()) for _ in range(60)]
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    confirmed += [int(line) for line in proc.stdout.read().split()]
+    with Library.open(pg_url) as after:  # the client's next start
+        ids = {a.id for a in after.annotations()}
+        assert set(confirmed) <= ids and len(ids - set(confirmed)) <= 1
+        assert after.wait_for_index(30)
+        assert after.check() == []  # every saved highlight is in this client's index
+        from app.domain import SearchQuery
+
+        assert len(after.search(SearchQuery(tags=("Batch",)), limit=100000)) == len(ids)
