@@ -48,6 +48,7 @@ def _info(d: Document, count: int) -> DocumentInfo:
         imported_at=d.imported_at,
         annotation_count=count,
         version=d.version,
+        file_date=d.file_date,
     )
 
 
@@ -157,6 +158,7 @@ class DocumentOps(LibraryCore):
                     structure=[[sp.kind, sp.start, sp.end, sp.extra] for sp in extracted.spans],
                     char_count=len(extracted.text),
                     set_aside="\n".join(extracted.set_aside) or None,
+                    file_date=extracted.file_date,
                 )
                 s.add(doc)
                 s.flush()

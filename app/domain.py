@@ -48,6 +48,7 @@ class DocumentInfo:
     imported_at: datetime
     annotation_count: int = 0
     version: int = 1
+    file_date: str | None = None  # the file's own date (a PDF's creation date), not its publication
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -63,6 +64,7 @@ class DocumentInfo:
             "imported": self.imported_at.isoformat(),
             "annotations": self.annotation_count,
             "version": self.version,
+            "file_date": self.file_date,
         }
 
 

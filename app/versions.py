@@ -21,7 +21,7 @@ from storage.models import Annotation, Document, DocumentVersion
 
 ANCHOR_COLUMNS = ("start", "end", "quote", "prefix", "suffix", "orphaned")
 VERSIONED = ("title", "format", "published", "imported_at", "sha256", "original", "text",
-             "structure", "char_count", "version", "set_aside", "language")
+             "structure", "char_count", "version", "set_aside", "language", "file_date")
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,7 @@ class VersionOps(LibraryCore):
             d.structure = [[sp.kind, sp.start, sp.end, sp.extra] for sp in extracted.spans]
             d.char_count = len(new_text)
             d.set_aside = "\n".join(extracted.set_aside) or None
+            d.file_date = extracted.file_date
             d.language = extracted.language or d.language
             d.version += 1
             d.imported_at = now()

@@ -57,6 +57,7 @@ class Document(Base):
     structure: Mapped[list[Any]] = deferred(mapped_column(JSON))
     char_count: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    file_date: Mapped[str | None] = mapped_column(String(32))  # the file's own date (a PDF's creation)
     # A saved web page's furniture (banners, menus, share widgets), a line each.
     set_aside: Mapped[str | None] = deferred(mapped_column(Text))
 

@@ -52,6 +52,7 @@ class Extracted:
     language: str | None = None
     set_aside: list[str] = field(default_factory=list)  # a saved page's furniture
     warning: str | None = None  # imported, but the analyst should look (garbled text...)
+    file_date: str | None = None  # the file's own date (when it was made), ISO: not its publication
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -175,6 +176,21 @@ def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
         title=clean_title(meta.get("Title")) or _line_title(first_line) or first_title(body, builder.spans),
         author=(meta.get("Author") or "").strip() or None,
         # A PDF's creation date is the day the file was made (often the day it was
-        # printed), not the document's own date: ``published`` stays for the analyst.
+        # printed), not the document's own date: kept as the file's date, and
+        # ``published`` stays for the analyst.
         published=None,
+        file_date=pdf_date(meta.get("CreationDate")),
     )
+
+
+def pdf_date(value: str | None) -> str | None:
+    """A PDF date string (``D:20220517093000+02'00'``) as an ISO date, or None."""
+    match = re.match(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?", (value or "").strip())
+    if not match:
+        return None
+    year, month, day = match.groups()
+    try:
+        full = date(int(year), int(month or 1), int(day or 1)).isoformat()
+    except ValueError:
+        return None
+    return full[: 4 + 3 * bool(month) + 3 * bool(day)]  # as precise as the file says

@@ -223,6 +223,7 @@ def test_pdf_pages_and_metadata(tmp_path: Path) -> None:
     result = extract(p)
     # The creation date (2022-05-17) is the file's, not the document's: no publication date.
     assert (result.title, result.author, result.published) == ("Annual Report", "Research Office", None)
+    assert result.file_date == "2022-05-17"  # kept as the file's own date
     pages = [s for s in result.spans if s.kind == "page"]
     assert [s.extra for s in pages] == [1, 2]
     assert result.text[pages[0].start : pages[0].end] == "First page about Mérida."
