@@ -85,22 +85,6 @@ class IndexHit(NamedTuple):
     snippet_text: str = ""  # the snippet without marks, and where its matched words are
     snippet_marks: tuple[tuple[int, int], ...] = ()
 
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "kind": self.kind,
-            "doc_id": self.doc_id,
-            "doc_title": self.doc_title,
-            "start": self.start,
-            "end": self.end,
-            "score": self.score,
-            "snippet": self.snippet,
-            "matches": [list(m) for m in self.matches],
-        }
-        if self.kind == "annotation":
-            out.update(annotation_id=self.annotation_id, tags=list(self.tags), note=self.note,
-                       color=self.color)
-        return out
-
 
 @dataclass(frozen=True)
 class SearchOutcome:
