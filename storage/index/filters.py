@@ -19,7 +19,11 @@ class Filters:
     colors: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.doc_ids or self.tags or self.kind or self.since or self.until or self.colors)
+        return bool(self.kind) or self.narrows_more_than_kind
+
+    @property
+    def narrows_more_than_kind(self) -> bool:
+        return bool(self.doc_ids or self.tags or self.since or self.until or self.colors)
 
 
 def _any(field: str, values: list[str]) -> wq.Query:

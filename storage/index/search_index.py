@@ -437,7 +437,10 @@ class SearchIndex:
     ) -> SearchOutcome:
         """Ranked hits of ``text`` that match ``filters`` (and ``kind``); with no text, the
         records the filters match. ``time_limit`` (seconds) bounds the collecting."""
-        filters = replace(filters or Filters(), kind=kind or (filters.kind if filters else None))
+        if filters is None:
+            filters = Filters(kind=kind)
+        elif kind and kind != filters.kind:
+            filters = replace(filters, kind=kind)
         with self._damage_reported():
             return self._search(text, limit, filters, snippets, expansions=expansions, time_limit=time_limit)
 
@@ -506,7 +509,7 @@ class SearchIndex:
                  time_limit: float | None) -> tuple[list[tuple[float, int]], bool]:
         """The top (score, docnum) pairs, and whether ``time_limit`` cut the search short."""
         kind = filters.kind
-        rest = filter_query(replace(filters, kind=None))
+        rest = filter_query(replace(filters, kind=None)) if filters.narrows_more_than_kind else None
         if rest is not None:
             # Terms of unscored fields (a date range scores a constant): they narrow the
             # hits without reordering them, and an AND of terms keeps the fast ranking.
