@@ -13,7 +13,7 @@ from app import tag_paths
 from app.annotations import now, to_info
 from app.core import LibraryCore
 from app.domain import BriefingInfo, Changes, ItemInfo, SectionInfo
-from app.errors import InvalidInput, NotFoundError
+from app.errors import EditConflict, InvalidInput, NotFoundError
 from exporters.citation_style import DEFAULT_STYLE, check_style
 from exporters.labels import LANGUAGES
 from exporters.quotation import check_trim
@@ -97,6 +97,7 @@ class BriefingOps(LibraryCore):
                 title=title.strip(),
                 created_at=stamp,
                 updated_at=stamp,
+                updated_by=self.author,
                 **{HEADER_FIELDS[k]: v or "" for k, v in _check_fields(fields).items()},
             )
             for column in HEADER_FIELDS.values():
@@ -108,14 +109,21 @@ class BriefingOps(LibraryCore):
         self._changed(Changes(briefings=True))
         return self.briefing(new_id)
 
-    def update_briefing(self, briefing_id: int, **fields: str) -> BriefingInfo:
+    def update_briefing(self, briefing_id: int, expected_version: int | None = None,
+                        **fields: str) -> BriefingInfo:
+        """Change header fields; ``expected_version``: the version the analyst was shown
+        (if someone changed the briefing since, the edit is refused)."""
         with self._tx() as s:
             b = _get(s, briefing_id)
+            if expected_version is not None and b.version != expected_version:
+                raise EditConflict(f"briefing {briefing_id} was changed by {b.updated_by or 'someone'} at "
+                                   f"{b.updated_at:%H:%M} since you opened it; it now shows their version: "
+                                   "make your change again if it still applies")
             for key, value in _check_fields(fields).items():
                 if key == "title" and not value.strip():
                     raise InvalidInput("a briefing needs a title")
                 setattr(b, HEADER_FIELDS[key], value)
-            b.updated_at = now()
+            self._touch(s, briefing_id)
         self._changed(Changes(briefings=True))
         return self.briefing(briefing_id)
 
@@ -132,6 +140,7 @@ class BriefingOps(LibraryCore):
         with self._tx() as s:
             section = _section(s, _get(s, briefing_id), heading.strip(), create=True)
             section_id = section.id
+            self._touch(s, briefing_id)
         self._changed(Changes(briefings=True))
         return next(x for x in self.briefing(briefing_id).sections if x.id == section_id)
 
@@ -143,6 +152,7 @@ class BriefingOps(LibraryCore):
             if sec is None:
                 raise NotFoundError(f"no section {section_id}")
             sec.heading = heading.strip()
+            self._touch(s, sec.briefing_id)
         self._changed(Changes(briefings=True))
 
     def move_section(self, section_id: int, position: int) -> None:
@@ -155,11 +165,15 @@ class BriefingOps(LibraryCore):
             siblings.insert(max(0, min(position, len(siblings))), sec)
             for index, item in enumerate(siblings):
                 item.position = index
+            self._touch(s, sec.briefing_id)
         self._changed(Changes(briefings=True))
 
     def delete_section(self, section_id: int) -> None:
         with self._tx() as s:
+            owner = s.scalar(select(BriefingSection.briefing_id).where(BriefingSection.id == section_id))
             s.execute(delete(BriefingSection).where(BriefingSection.id == section_id))
+            if owner is not None:
+                self._touch(s, owner)
         self._changed(Changes(briefings=True))
 
     def add_items(
@@ -186,7 +200,7 @@ class BriefingOps(LibraryCore):
             for offset, ann_id in enumerate(annotation_ids):
                 s.add(BriefingItem(section_id=sec.id, position=position + offset,
                                    annotation_id=ann_id, commentary=comment))
-            b.updated_at = now()
+            self._touch(s, briefing_id)
         self._changed(Changes(briefings=True))
         return self.briefing(briefing_id)
 
@@ -196,6 +210,7 @@ class BriefingOps(LibraryCore):
             if item is None:
                 raise NotFoundError(f"no briefing item {item_id}")
             item.commentary = commentary
+            self._touch(s, item_id_briefing(s, item))
         self._changed(Changes(briefings=True))
 
     def trim_item(self, item_id: int, quote: str | None) -> ItemInfo:
@@ -215,6 +230,7 @@ class BriefingOps(LibraryCore):
             else:
                 item.quote = None
             briefing_id = item_id_briefing(s, item)
+            self._touch(s, briefing_id)
         self._changed(Changes(briefings=True))
         return next(i for sec in self.briefing(briefing_id).sections for i in sec.items if i.id == item_id)
 
@@ -247,12 +263,25 @@ class BriefingOps(LibraryCore):
             item.section_id = section_id
             for index, other in enumerate(items):
                 other.position = index
+            self._touch(s, target.briefing_id)
         self._changed(Changes(briefings=True))
 
     def remove_item(self, item_id: int) -> None:
         with self._tx() as s:
+            item = s.get(BriefingItem, item_id)
+            owner = item_id_briefing(s, item) if item is not None else None
             s.execute(delete(BriefingItem).where(BriefingItem.id == item_id))
+            if owner is not None:
+                self._touch(s, owner)
         self._changed(Changes(briefings=True))
+
+    def _touch(self, s: Session, briefing_id: int) -> None:
+        """Every edit inside a briefing changes the briefing: who and when, and its version
+        (two analysts editing one briefing at the same moment: the later is refused)."""
+        b = s.get(Briefing, briefing_id)
+        if b is not None:
+            b.updated_at = now()
+            b.updated_by = self.author
 
     def briefing_state(self, briefing_id: int) -> BriefingState:
         with self._read() as s:
@@ -311,6 +340,8 @@ def _header(b: Briefing) -> BriefingInfo:
         style=b.style,
         language=b.language,
         portion_marking=b.portion_marking,
+        updated_by=b.updated_by,
+        version=b.version,
     )
 
 

@@ -119,6 +119,7 @@ class TagInfo:
     description: str
     count: int  # annotations carrying this tag itself
     total: int = 0  # annotations carrying it or any tag under it
+    updated_by: str | None = None  # who renamed, merged or coloured it last
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.path, "count": self.count, "total": self.total,
@@ -172,6 +173,8 @@ class BriefingInfo:
     style: str = "chicago"
     language: str = "en"
     portion_marking: str = ""
+    updated_by: str | None = None  # who changed it last
+    version: int = 1  # raised by each edit inside it (conflicting edits on a server are refused)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -185,6 +188,8 @@ class BriefingInfo:
             "style": self.style,
             "language": self.language,
             "portion_marking": self.portion_marking,
+            "updated_by": self.updated_by,
+            "version": self.version,
             "summary": self.summary,
             "sections": [s.to_json() for s in self.sections],
         }

@@ -135,6 +135,7 @@ class TagOps(LibraryCore):
                     description=t.description,
                     count=counts.get(t.id, 0),
                     total=totals.get(t.id, counts.get(t.id, 0)),
+                    updated_by=t.updated_by,
                 )
                 for t in rows
             ]
@@ -154,6 +155,7 @@ class TagOps(LibraryCore):
         with self._tx() as s:
             tag = tag_paths.get(s, path)
             tag.color = checked
+            tag.updated_by = self.author
             self._queue_index(s, "annotation", _annotations_under(s, {tag.id}))
         self._changed(Changes(tags=True, annotations=True))
 
@@ -171,6 +173,7 @@ class TagOps(LibraryCore):
                 raise InvalidInput(f"cannot move {old!r} under itself")
             tag.name = parts[-1]
             tag.parent_id = parent.id if parent else None
+            tag.updated_by = self.author
             self._queue_index(s, "annotation", _annotations_under(s, moved))
             self._queue_index(s, "document", _documents_under(s, moved))
             tag_id = tag.id
@@ -198,6 +201,7 @@ class TagOps(LibraryCore):
                 kept = [dst.id if i == src.id else i for i in favourites]
                 _set_favourite_ids(s, list(dict.fromkeys(kept)))
             self._merge(s, src, dst)
+            dst.updated_by = self.author
             dst_id = dst.id
         self._changed(Changes(tags=True, annotations=True))
         return next(t for t in self.tags() if t.id == dst_id)

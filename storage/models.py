@@ -95,6 +95,7 @@ class Tag(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"))
     color: Mapped[str] = mapped_column(String(16))
     description: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str | None] = mapped_column(Text)  # who renamed, moved or coloured it last
 
 
 class AnnotationTag(Base):
@@ -160,6 +161,10 @@ class Briefing(Base):
     portion_marking: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(Text)  # who changed it last
+    # Raised by every ORM update of the row (each edit inside the briefing touches it).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     sections: Mapped[list[BriefingSection]] = relationship(
         order_by="BriefingSection.position", cascade="all, delete-orphan", passive_deletes=True

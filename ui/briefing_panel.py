@@ -359,8 +359,12 @@ class BriefingEditor(QWidget):
 
     def _update(self, key: str, value: str) -> None:
         if self.briefing is not None and getattr(self.briefing, key) != value:
-            bid = self.briefing.id
-            self._edit("Edit briefing", lambda lib: lib.update_briefing(bid, **{key: value}))
+            bid, seen = self.briefing.id, self.briefing.version
+            # As of the version shown: a colleague's change since then makes this a conflict.
+            self._edit("Edit briefing", lambda lib: lib.update_briefing(bid, expected_version=seen,
+                                                                        **{key: value}))
+            if self.briefing is not None and self.briefing.id == bid:
+                self.briefing = replace(self.briefing, version=seen + 1)  # our own change raised it
 
     def _on_field(self, key: str) -> None:
         value = self.fields[key].text().strip()

@@ -280,3 +280,26 @@ def test_a_client_killed_mid_batch_loses_at_most_the_edit_in_flight(pg_url: str,
         from app.domain import SearchQuery
 
         assert len(after.search(SearchQuery(tags=("Batch",)), limit=100000)) == len(ids)
+
+
+def test_briefing_and_tag_edits_record_their_author_and_conflict(pg_url: str, tmp_path: Path) -> None:
+    from app.errors import EditConflict
+
+    source = tmp_path / "s.txt"
+    source.write_text("Title\n\nAlpha bravo charlie delta.\n", encoding="utf-8")
+    with Library.open(pg_url) as alice, Library.open(pg_url) as bob:
+        alice.author, bob.author = "Alice", "Bob"
+        doc = alice.import_file(source).id
+        assert doc is not None
+        ann = alice.add_annotation(doc, *alice.find_quote(doc, "bravo"), ["Old"])
+        brief = alice.create_briefing("Weekly")
+        seen_by_bob = bob.briefing(brief.id)
+        alice.add_items(brief.id, [ann.id])  # an edit inside the briefing changes the briefing
+        after = bob.briefing(brief.id)
+        assert (after.updated_by, after.version > seen_by_bob.version) == ("Alice", True)
+        with pytest.raises(EditConflict, match="changed by Alice"):
+            bob.update_briefing(brief.id, expected_version=seen_by_bob.version, subject="Bob's subject")
+        bob.update_briefing(brief.id, expected_version=after.version, subject="Bob's subject")
+        assert alice.briefing(brief.id).updated_by == "Bob"
+        bob.rename_tag("Old", "New")
+        assert {t.path: t.updated_by for t in alice.tags()}["New"] == "Bob"
