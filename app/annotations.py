@@ -179,6 +179,7 @@ class AnnotationOps(LibraryCore):
         clear_color: bool = False,
         updated_at: datetime | None = None,
         expected_version: int | None = None,
+        mine_only: bool = False,
     ) -> AnnotationInfo:
         """Change a highlight's tags (replacing them), note or colour.
 
@@ -190,6 +191,8 @@ class AnnotationOps(LibraryCore):
             a = s.get(Annotation, annotation_id)
             if a is None:
                 raise NotFoundError(f"no annotation {annotation_id}")
+            if mine_only:
+                self._check_mine(a)
             if expected_version is not None and a.version != expected_version:
                 raise EditConflict(f"highlight {annotation_id} was changed by {a.updated_by or 'someone'} "
                                    f"at {a.updated_at:%H:%M} since you opened it; it now shows their "
@@ -209,8 +212,11 @@ class AnnotationOps(LibraryCore):
         )
         return self.annotation(annotation_id)
 
-    def delete_annotation(self, annotation_id: int) -> AnnotationSnapshot:
+    def delete_annotation(self, annotation_id: int, mine_only: bool = False) -> AnnotationSnapshot:
+        """Delete a highlight; ``mine_only`` (undo): refused if another analyst changed it last."""
         with self._tx() as s:
+            if mine_only:
+                self._check_mine(s.get(Annotation, annotation_id))
             snap = _snapshot(s, annotation_id)
             s.execute(delete(Annotation).where(Annotation.id == annotation_id))
             self._queue_index(s, "annotation", [annotation_id])
@@ -226,6 +232,12 @@ class AnnotationOps(LibraryCore):
         self._changed(Changes(annotations=True, tags=True, briefings=bool(snap.items),
                               doc_ids=frozenset({doc_id})))
         return self.annotation(int(str(snap.row["id"])))
+
+    def _check_mine(self, a: Annotation | None) -> None:
+        """Undo puts back only this analyst's own edit: not over a colleague's later one."""
+        if a is not None and a.updated_by not in (None, self.author):
+            raise EditConflict(f"highlight {a.id} was changed by {a.updated_by} at {a.updated_at:%H:%M} "
+                               "since; undo would lose their change, so it was not done")
 
     def raw_color(self, annotation_id: int) -> str | None:
         """The highlight's own colour (None: it follows its first tag)."""

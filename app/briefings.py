@@ -294,9 +294,17 @@ class BriefingOps(LibraryCore):
             )
             return BriefingState(_row(b), sections, items)
 
-    def restore_briefing_state(self, state: BriefingState) -> None:
-        """Replace a briefing (header, sections, items) with a captured state."""
+    def restore_briefing_state(self, state: BriefingState, mine_only: bool = False) -> None:
+        """Replace a briefing (header, sections, items) with a captured state; ``mine_only``
+        (undo): refused if another analyst changed the briefing last."""
         with self._tx() as s:
+            if mine_only:
+                current = s.get(Briefing, state.row["id"])
+                if current is not None and current.updated_by not in (None, self.author):
+                    who = current.updated_by
+                    raise EditConflict(f"briefing {current.id} was changed by {who} at "
+                                       f"{current.updated_at:%H:%M}; undo would lose their change, so it "
+                                       "was not done")
             s.execute(delete(Briefing).where(Briefing.id == state.row["id"]))
             s.execute(insert(Briefing), [state.row])
             if state.sections:
@@ -305,6 +313,7 @@ class BriefingOps(LibraryCore):
             items = [i for i in state.items if i["annotation_id"] in alive]
             if items:
                 s.execute(insert(BriefingItem), items)
+            self._touch(s, int(state.row["id"]))  # putting it back is this analyst's edit
         self._changed(Changes(briefings=True))
 
 

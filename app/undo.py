@@ -56,7 +56,8 @@ class AddAnnotation:
 
     def undo(self, lib: Library) -> None:
         assert self.annotation_id is not None
-        self._snapshot = lib.delete_annotation(self.annotation_id)
+        # Not over a colleague's change since: undo undoes only your own edits.
+        self._snapshot = lib.delete_annotation(self.annotation_id, mine_only=True)
         if self._new_tags:  # tags this highlight made go too
             lib.drop_new_tags(self._new_tags)
 
@@ -93,16 +94,18 @@ class UpdateAnnotation:
         done = lib.update_annotation(self.annotation_id, tags=self.tags, note=self.note,
                                      color=self.color, clear_color=self.clear_color,
                                      updated_at=None if first else self._stamp,
-                                     expected_version=self.expected_version if first else None)
+                                     expected_version=self.expected_version if first else None,
+                                     mine_only=not first)
         if first:
             self._stamp = done.updated_at
             self._new_tags = _made_since(lib, before_tags)
 
     def undo(self, lib: Library) -> None:
         before = self._before
+        # Not over a colleague's change since: undo undoes only your own edits.
         lib.update_annotation(self.annotation_id, tags=before["tags"], note=before["note"],
                               color=before["color"], clear_color=before["color"] is None,
-                              updated_at=before["updated_at"])
+                              updated_at=before["updated_at"], mine_only=True)
         if self._new_tags:
             lib.drop_new_tags(self._new_tags)
 
@@ -205,7 +208,8 @@ class BriefingEdit(_StateEdit):
         return lib.briefing_state(self.briefing_id)
 
     def restore(self, lib: Library, state: BriefingState) -> None:
-        lib.restore_briefing_state(state)
+        # Not over a colleague's edit since: undo undoes only your own edits.
+        lib.restore_briefing_state(state, mine_only=True)
 
 
 @dataclass

@@ -415,12 +415,16 @@ class MainWindow(QMainWindow):
         wrapped = LibraryCommand(self.lib, command)
         self.undo_stack.push(wrapped)
         if wrapped.error is not None:
-            if isinstance(wrapped.error, EditConflict):  # show what the other analyst made of it
-                self.bridge.publish(Changes(annotations=True, tags=True, briefings=True))
-            self.statusBar().showMessage(str(wrapped.error), 8000)
-            dialogs.show_error(self, command.text, str(wrapped.error))
+            self._refused(command.text, wrapped.error)
             return False
+        wrapped.on_error = partial(self._refused, command.text)  # a later undo or redo
         return True
+
+    def _refused(self, what: str, error: KnownError) -> None:
+        if isinstance(error, EditConflict):  # show what the other analyst made of it
+            self.bridge.publish(Changes(documents=True, annotations=True, tags=True, briefings=True))
+        self.statusBar().showMessage(str(error), 8000)
+        dialogs.show_error(self, what, str(error))
 
     # -- refresh -----------------------------------------------------------------------
     def _subscribe(self, bridge: LibraryBridge) -> None:

@@ -11,7 +11,7 @@ def snapshot(lib: Library) -> tuple[object, ...]:
     no part of what undo restores."""
     from dataclasses import replace
 
-    briefs = tuple(replace(lib.briefing(b.id), version=0) for b in lib.briefings())
+    briefs = tuple(replace(lib.briefing(b.id), version=0) for b in lib.briefings())  # a change counter
     anns = tuple(replace(a, version=0) for a in lib.annotations())
     return (tuple(lib.documents()), anns, tuple(lib.tags()), briefs)
 

@@ -303,3 +303,33 @@ def test_briefing_and_tag_edits_record_their_author_and_conflict(pg_url: str, tm
         assert alice.briefing(brief.id).updated_by == "Bob"
         bob.rename_tag("Old", "New")
         assert {t.path: t.updated_by for t in alice.tags()}["New"] == "Bob"
+
+
+def test_undo_only_undoes_your_own_edit(pg_url: str, tmp_path: Path) -> None:
+    from app import undo
+    from app.errors import EditConflict
+
+    source = tmp_path / "s.txt"
+    source.write_text("Title\n\nAlpha bravo charlie delta.\n", encoding="utf-8")
+    with Library.open(pg_url) as alice, Library.open(pg_url) as bob:
+        alice.author, bob.author = "Alice", "Bob"
+        doc = alice.import_file(source).id
+        assert doc is not None
+        ann = alice.add_annotation(doc, *alice.find_quote(doc, "bravo"), ["T"])
+        edit = undo.UpdateAnnotation(ann.id, note="Alice's", expected_version=ann.version)
+        edit.redo(alice)
+        bob.update_annotation(ann.id, note="Bob's", expected_version=alice.annotation(ann.id).version)
+        with pytest.raises(EditConflict, match="changed by Bob"):
+            edit.undo(alice)  # would put back the empty note over Bob's
+        assert alice.annotation(ann.id).note == "Bob's"
+        brief = alice.create_briefing("Weekly")
+        add = undo.BriefingEdit("Add", brief.id, lambda lib: lib.add_items(brief.id, [ann.id]))
+        add.redo(alice)
+        bob.update_briefing(brief.id, subject="Bob's subject")
+        with pytest.raises(EditConflict, match="changed by Bob"):
+            add.undo(alice)
+        assert bob.briefing(brief.id).subject == "Bob's subject"
+        mine = undo.AddAnnotation(doc, 0, 5, ["Mine"])
+        mine.redo(alice)
+        mine.undo(alice)  # nobody touched it: undone
+        assert mine.annotation_id not in {a.id for a in alice.annotations()}
