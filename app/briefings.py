@@ -106,6 +106,7 @@ class BriefingOps(LibraryCore):
             s.add(b)
             s.flush()
             new_id = b.id
+            self._queue_index(s, "briefing", [new_id])
         self._changed(Changes(briefings=True))
         return self.briefing(new_id)
 
@@ -131,6 +132,7 @@ class BriefingOps(LibraryCore):
         state = self.briefing_state(briefing_id)
         with self._tx() as s:
             s.execute(delete(Briefing).where(Briefing.id == briefing_id))
+            self._queue_index(s, "briefing", [briefing_id])
         self._changed(Changes(briefings=True))
         return state
 
@@ -282,6 +284,7 @@ class BriefingOps(LibraryCore):
         if b is not None:
             b.updated_at = now()
             b.updated_by = self.author
+            self._queue_index(s, "briefing", [briefing_id])  # colleagues' windows hear of it
 
     def briefing_state(self, briefing_id: int) -> BriefingState:
         with self._read() as s:

@@ -115,7 +115,10 @@ class Indexer:
         """Commit ``batch`` to the index, then delete exactly its rows from the outbox
         (rows written meanwhile, whatever their number, stay for the next drain)."""
         before = self.index.position
-        self.index.apply(batch.doc_ids, batch.ann_ids, batch.records, position=batch.seqs[-1])
+        if batch.doc_ids or batch.ann_ids:
+            self.index.apply(batch.doc_ids, batch.ann_ids, batch.records, position=batch.seqs[-1])
+        else:  # briefing or tag changes: nothing to index, only news for other clients
+            self.index.advance(batch.seqs[-1])
         if self.shared:
             self._note_holes(before, batch.seqs)
             return  # other clients read these rows too

@@ -156,6 +156,7 @@ class TagOps(LibraryCore):
             tag = tag_paths.get(s, path)
             tag.color = checked
             tag.updated_by = self.author
+            self._queue_index(s, "tag", [tag.id])  # colleagues' windows hear of it
             self._queue_index(s, "annotation", _annotations_under(s, {tag.id}))
         self._changed(Changes(tags=True, annotations=True))
 

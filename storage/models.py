@@ -211,5 +211,7 @@ class IndexOutbox(Base):
     __tablename__ = "index_outbox"
     __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012  (numbers never reused)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    kind: Mapped[str] = mapped_column(String(16))  # document | annotation
+    # document | annotation (reindexed); briefing | tag: only a change other clients of a
+    # server project hear of
+    kind: Mapped[str] = mapped_column(String(16))
     object_id: Mapped[int] = mapped_column(Integer)

@@ -164,6 +164,7 @@ class BriefingEditor(QWidget):
         self.setObjectName("briefingEditor")
         self.lib: Library | None = None
         self.briefing: BriefingInfo | None = None
+        self._same = False  # the last show_briefing showed the briefing already shown
         self.fields: dict[str, QLineEdit] = {}
         form = QFormLayout()
         for key, label in HEADER:
@@ -271,14 +272,18 @@ class BriefingEditor(QWidget):
 
     # -- showing ----------------------------------------------------------------
     def show_briefing(self, briefing: BriefingInfo | None) -> None:
+        # The same briefing shown again (a colleague's change, or ours): what is being typed
+        # stays as typed; it is saved when the field is left.
+        self._same = self.briefing is not None and briefing is not None and self.briefing.id == briefing.id
         self.briefing = briefing
         self.setEnabled(briefing is not None)
         selected = self._selected()
         for key, edit in self.fields.items():
             value = getattr(briefing, key) if briefing else ""
-            if edit.text() != value:
+            if edit.text() != value and not (self._same and edit.hasFocus()):
                 edit.setText(value)
-        if briefing is None or self.summary.toPlainText() != briefing.summary:
+        typing = self._same and self.summary.hasFocus()
+        if briefing is None or (self.summary.toPlainText() != briefing.summary and not typing):
             self.summary.setPlainText(briefing.summary if briefing else "")
         for combo, value in ((self.style_choice, briefing.style if briefing else None),
                              (self.language_choice, briefing.language if briefing else None)):
@@ -383,10 +388,12 @@ class BriefingEditor(QWidget):
             found = self._item(int(item.data(0, ID_ROLE)))
             if found is not None:
                 text, quote = found.commentary, found.quote
-        self.commentary.blockSignals(True)
-        self.commentary.setPlainText(text)
-        self.commentary.blockSignals(False)
-        self.trim.setText(" ".join(quote.split()))
+        if not (self._same and self.commentary.hasFocus()):
+            self.commentary.blockSignals(True)
+            self.commentary.setPlainText(text)
+            self.commentary.blockSignals(False)
+        if not (self._same and self.trim.hasFocus()):
+            self.trim.setText(" ".join(quote.split()))
 
     def _item(self, ident: int) -> ItemInfo | None:
         if self.briefing is None:

@@ -323,11 +323,16 @@ class SearchIndex:
         # to an idle-time merge in another process).
         commit_segments(self._ix, segments, writer,
                         merge=self.merge_inline and self.segment_count() >= MERGE_AFTER)
+        self.advance(position)
+        with self._lock:
+            self._stale = True  # the next search reopens, keeping unchanged segments' readers
+
+    def advance(self, position: int | None) -> None:
+        """Record that the index holds the outbox up to ``position`` (changes that needed no
+        index work, such as a briefing edit, move it too). Call with ``lock`` held."""
         if position is not None and position > self.position:
             self.position = position
             self._write_state(complete=True)
-        with self._lock:
-            self._stale = True  # the next search reopens, keeping unchanged segments' readers
 
     def segment_count(self) -> int:
         return len(self._ix._segments())  # private, but the only way to ask

@@ -85,6 +85,32 @@ def test_the_command_line_on_a_server_project(pg_url: str, tmp_path: Path,
     capsys.readouterr()
     code, docs = cli(capsys, pg_url, "docs")
     assert [d["title"] for d in docs] == ["Senate Hearing on Border Finance", "Field notes"]
+    # The rest of the contract: versions, orphans, tags, trims, deletions, index upkeep.
+    newer = tmp_path / "hearing-v2.txt"
+    newer.write_text("Senate Hearing on Border Finance\n\nA new opening.\n\n"
+                     "Cartels launder money through shell firms.\n", encoding="utf-8")
+    code, moved = cli(capsys, pg_url, "reimport", "1", str(newer))
+    assert code == 0 and moved["version"] == 2 and moved["orphaned"] == []
+    assert [v["current"] for v in cli(capsys, pg_url, "versions", "1")[1]] == [False, True]
+    assert cli(capsys, pg_url, "annotations", "--orphaned")[1] == []
+    code, shown = cli(capsys, pg_url, "show", "1", "--text", "--set-aside")
+    assert code == 0 and "A new opening." in shown["text"] and shown["version"] == 2
+    assert cli(capsys, pg_url, "tag", "rename", "Finance/Shell", "Finance/Shell firms")[0] == 0
+    assert cli(capsys, pg_url, "tag", "merge", "Finance/Shell firms", "Finance")[0] == 0
+    code, item = cli(capsys, pg_url, "brief", "show", str(brief["id"]))
+    item_id = item["sections"][0]["items"][0]["id"]
+    assert cli(capsys, pg_url, "brief", "trim", str(item_id), "--quote", "shell firms")[0] == 0
+    assert cli(capsys, pg_url, "brief", "edit", str(brief["id"]), "--title", "Weekly brief")[0] == 0
+    assert [b["title"] for b in cli(capsys, pg_url, "brief", "list")[1]] == ["Weekly brief"]
+    assert cli(capsys, pg_url, "styles")[0] == 0
+    code, second = cli(capsys, pg_url, "highlight", "2", "--quote", "Panama")
+    assert code == 0 and cli(capsys, pg_url, "unhighlight", str(second["id"]))[0] == 0
+    assert cli(capsys, pg_url, "delete", "2")[0] == 0
+    assert cli(capsys, pg_url, "reindex")[0] == 0
+    assert run(["--project", pg_url, "check", "--repair"]) == 0
+    capsys.readouterr()
+    code, docs = cli(capsys, pg_url, "docs")
+    assert [d["id"] for d in docs] == [1]
 
 
 def test_refused_urls_and_databases(pg_url: str) -> None:
