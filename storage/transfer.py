@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Table, func, insert, select, text, update
+from sqlalchemy.orm import Session
 
 from storage.errors import KnownError
 from storage.models import (
@@ -85,11 +86,8 @@ def copy_project(source: ProjectFile, target: ProjectFile) -> TransferResult:
     return TransferResult(copied)
 
 
-def _move_sequences(session: object) -> None:
+def _move_sequences(session: Session) -> None:
     """Each id sequence past the ids copied in, so the next row gets a new id."""
-    from sqlalchemy.orm import Session
-
-    assert isinstance(session, Session)
     for table in Base.metadata.sorted_tables:
         pk = list(table.primary_key.columns)
         if len(pk) != 1 or not pk[0].autoincrement or str(pk[0].type) != "INTEGER":

@@ -37,7 +37,6 @@ class View(Protocol):
 class LibraryBridge(QObject):
     """Listens to ``Library`` (from any thread) and re-emits ``changed`` on the UI thread."""
 
-    changed = Signal(object)  # Changes, merged over one event-loop turn
     _raw = Signal(object)
 
     def __init__(self, lib: Library, parent: QObject | None = None) -> None:
@@ -55,7 +54,6 @@ class LibraryBridge(QObject):
     def publish(self, changes: Changes) -> None:
         """Send ``changes`` to every view now (at start, and after opening a project)."""
         update = Update(self.lib, changes)
-        self.changed.emit(changes)
         for view in self._views:
             view(update)
 

@@ -177,8 +177,13 @@ class Capture:
 _STRONG = {"banner", "skip link", "breadcrumb", "helpful", "comments", "cookies"}
 
 
-def looks_like_capture(lines: list[str]) -> bool:
-    found = {r for line in lines if line.strip() and (r := _rule(line)) is not None}
+def rules_of(lines: list[str]) -> list[str | None]:
+    """The rule naming each line (None: none, or a blank line), worked out once."""
+    return [_rule(line) if line.strip() else None for line in lines]
+
+
+def looks_like_capture(lines: list[str], named: list[str | None] | None = None) -> bool:
+    found = {r for r in (named if named is not None else rules_of(lines)) if r is not None}
     if any(glued_crumbs(line) for line in lines[:40]):
         found.add("breadcrumb")
     return bool(found & _STRONG) and len(found) >= 2
@@ -187,7 +192,8 @@ def looks_like_capture(lines: list[str]) -> bool:
 def split_capture(text: str) -> Capture | None:
     """The page's furniture and content, or None when the text is not a saved page."""
     lines = text.split("\n")
-    if not looks_like_capture(lines):
+    named = rules_of(lines)
+    if not looks_like_capture(lines, named):
         return None
     keep = [True] * len(lines)
     rules: dict[str, int] = {}
@@ -207,12 +213,13 @@ def split_capture(text: str) -> Capture | None:
     for i, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
-            in_list = False if in_list and i > last_prose else in_list
+            if i > last_prose:
+                in_list = False
             continue
         if in_comments:
             drop(i, "comments")
             continue
-        name = _rule(line)
+        name = named[i]
         if name == "comments" and i > first_prose:
             in_comments = True
             drop(i, name)
@@ -228,11 +235,11 @@ def split_capture(text: str) -> Capture | None:
             in_list = False
         if name is not None and name not in ("list", "comments"):
             inside = first_prose < i < last_prose
-            if name in GENERIC and inside and not _in_run(lines, i):
+            if name in GENERIC and inside and not _in_run(lines, named, i):
                 continue
             if name in ("banner",) or not is_prose(stripped):
                 drop(i, name)
-    _continue_crumbs(lines, keep, drop)
+    _continue_crumbs(lines, named, keep, drop)
     headline = _headline(lines, keep, first_prose)
     # Before the headline: short lines no rule names are the site's menus.
     if headline is not None:
@@ -243,7 +250,7 @@ def split_capture(text: str) -> Capture | None:
     # After the last prose paragraph, once an end-of-article line was seen, short lines are
     # the page's closing furniture (footer links, addresses, copyright).
     tail_end = next((i for i in range(last_prose + 1, len(lines))
-                     if not keep[i] and _rule(lines[i]) in END_RULES), None)
+                     if not keep[i] and named[i] in END_RULES), None)
     if tail_end is not None:
         for i in range(tail_end, len(lines)):
             stripped = lines[i].strip()
@@ -264,25 +271,27 @@ def split_capture(text: str) -> Capture | None:
     return capture
 
 
-def _neighbour(lines: list[str], i: int, step: int) -> str | None:
+def _neighbour(lines: list[str], i: int, step: int) -> int | None:
+    """The index of the nearest non-blank line before (step -1) or after (step 1)."""
     j = i + step
     while 0 <= j < len(lines):
         if lines[j].strip():
-            return lines[j]
+            return j
         j += step
     return None
 
 
-def _in_run(lines: list[str], i: int) -> bool:
+def _in_run(lines: list[str], named: list[str | None], i: int) -> bool:
     """Next to another furniture line."""
-    return any(n is not None and _rule(n) is not None
-               for n in (_neighbour(lines, i, -1), _neighbour(lines, i, 1)))
+    return any(j is not None and named[j] is not None
+               for j in (_neighbour(lines, i, -1), _neighbour(lines, i, 1)))
 
 
 _NUMBERED = re.compile(r"^\s*(\d+)\.\s+(.{1,60})$")
 
 
-def _continue_crumbs(lines: list[str], keep: list[bool], drop: Callable[[int, str], None]) -> None:
+def _continue_crumbs(lines: list[str], named: list[str | None], keep: list[bool],
+                     drop: Callable[[int, str], None]) -> None:
     """"4. Local Media Release" after "3. News": a numbered trail goes on past the
     words the breadcrumb rule knows."""
     previous: int | None = None
@@ -294,7 +303,7 @@ def _continue_crumbs(lines: list[str], keep: list[bool], drop: Callable[[int, st
         if (m and number is not None and previous is not None and number == previous + 1
                 and len(_WORD.findall(m.group(2))) <= 6 and keep[i]):
             drop(i, "breadcrumb")
-        crumb = not keep[i] and _rule(line) == "breadcrumb"
+        crumb = not keep[i] and named[i] == "breadcrumb"
         previous = number if crumb or (m and not keep[i] and previous is not None) else None
 
 

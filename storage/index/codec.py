@@ -221,9 +221,6 @@ class DossierCodec(whoosh3.W3Codec):
     def automata(self, storage: Any = None, segment: Any = None) -> base.Automata:
         return AUTOMATA
 
-    def new_segment(self, storage: Any, indexname: str) -> Any:
-        return whoosh3.W3Segment(self, indexname)
-
 
 AUTOMATA = CachedAutomata()
 CODEC = DossierCodec()

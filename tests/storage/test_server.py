@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,18 @@ from storage.project_file import ProjectFile, alembic_config
 from storage.server import server_url
 
 pytestmark = pytest.mark.pg
+
+
+@contextmanager
+def two_analysts(pg_url: str, tmp_path: Path) -> Iterator[tuple[Library, Library, int]]:
+    """Alice and Bob with the same server project open, and a document in it."""
+    source = tmp_path / "s.txt"
+    source.write_text("Title\n\nAlpha bravo charlie delta.\n", encoding="utf-8")
+    with Library.open(pg_url) as alice, Library.open(pg_url) as bob:
+        alice.author, bob.author = "Alice", "Bob"
+        doc = alice.import_file(source).id
+        assert doc is not None
+        yield alice, bob, doc
 
 
 def _revisions() -> list[str]:
@@ -248,12 +262,7 @@ def test_a_conflicting_edit_is_refused_and_authors_recorded(pg_url: str, tmp_pat
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     from app.errors import EditConflict
 
-    source = tmp_path / "s.txt"
-    source.write_text("Title\n\nAlpha bravo charlie delta.\n", encoding="utf-8")
-    with Library.open(pg_url) as alice, Library.open(pg_url) as bob:
-        alice.author, bob.author = "Alice", "Bob"
-        doc = alice.import_file(source).id
-        assert doc is not None
+    with two_analysts(pg_url, tmp_path) as (alice, bob, doc):
         made = alice.add_annotation(doc, *alice.find_quote(doc, "bravo"), ["T"])
         seen_by_bob = bob.annotation(made.id)  # both have it open
         alice.update_annotation(made.id, note="Alice's note", expected_version=made.version)
@@ -311,12 +320,7 @@ def test_a_client_killed_mid_batch_loses_at_most_the_edit_in_flight(pg_url: str,
 def test_briefing_and_tag_edits_record_their_author_and_conflict(pg_url: str, tmp_path: Path) -> None:
     from app.errors import EditConflict
 
-    source = tmp_path / "s.txt"
-    source.write_text("Title\n\nAlpha bravo charlie delta.\n", encoding="utf-8")
-    with Library.open(pg_url) as alice, Library.open(pg_url) as bob:
-        alice.author, bob.author = "Alice", "Bob"
-        doc = alice.import_file(source).id
-        assert doc is not None
+    with two_analysts(pg_url, tmp_path) as (alice, bob, doc):
         ann = alice.add_annotation(doc, *alice.find_quote(doc, "bravo"), ["Old"])
         brief = alice.create_briefing("Weekly")
         seen_by_bob = bob.briefing(brief.id)
@@ -335,12 +339,7 @@ def test_undo_only_undoes_your_own_edit(pg_url: str, tmp_path: Path) -> None:
     from app import undo
     from app.errors import EditConflict
 
-    source = tmp_path / "s.txt"
-    source.write_text("Title\n\nAlpha bravo charlie delta.\n", encoding="utf-8")
-    with Library.open(pg_url) as alice, Library.open(pg_url) as bob:
-        alice.author, bob.author = "Alice", "Bob"
-        doc = alice.import_file(source).id
-        assert doc is not None
+    with two_analysts(pg_url, tmp_path) as (alice, bob, doc):
         ann = alice.add_annotation(doc, *alice.find_quote(doc, "bravo"), ["T"])
         edit = undo.UpdateAnnotation(ann.id, note="Alice's", expected_version=ann.version)
         edit.redo(alice)
