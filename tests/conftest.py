@@ -14,10 +14,12 @@ from app.library import Library
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+REAL_HOME = os.environ.get("HOME")
 
 
 @pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory,
+                   monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Keep the user's data, cache and settings folders out of every test."""
     root = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("DOSSIER_CACHE_DIR", str(root / "cache"))
@@ -25,6 +27,11 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.delenv("DOSSIER_PROJECT", raising=False)
     monkeypatch.setenv("HOME", str(root))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(root / "config"))
+    yield
+    # A test that called monkeypatch.undo() ran on with the user's real folders (a test may
+    # point them elsewhere itself, never back).
+    assert "DOSSIER_CACHE_DIR" in os.environ and os.environ.get("HOME") != REAL_HOME, \
+        "the test undid the folder isolation"
 
 
 @pytest.fixture

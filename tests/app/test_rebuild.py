@@ -97,12 +97,14 @@ def test_cancelled_rebuild_is_redone_on_open(filled: Library, project_path: Path
 
 def test_worker_failure_is_a_clear_error(filled: Library, project_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rebuild, "PARALLEL_MIN_CHARS", 0)
-    # The workers open the project by path: point them at a file that is not a project.
-    monkeypatch.setattr(filled._project, "path", project_path.with_name("missing.dossier"))
-    with pytest.raises(KnownError, match="search index rebuild failed: .*no such project file"):
-        filled.reindex(procs=2)
-    monkeypatch.undo()
+    # Patched for this block only: undoing the whole monkeypatch would also undo the
+    # fixture that keeps the user's real cache folder out of the tests.
+    with monkeypatch.context() as patch:
+        patch.setattr(rebuild, "PARALLEL_MIN_CHARS", 0)
+        # The workers open the project by path: point them at a file that is not a project.
+        patch.setattr(filled._project, "path", project_path.with_name("missing.dossier"))
+        with pytest.raises(KnownError, match="search index rebuild failed: .*no such project file"):
+            filled.reindex(procs=2)
     filled.close()
     with Library.open(project_path) as again:  # the half-built index is not trusted
         assert again.index_message and "rebuilding" in again.index_message
@@ -114,15 +116,15 @@ def test_rebuild_falls_back_to_one_process_when_workers_cannot_start(
     """A spawned worker re-imports the caller's main module; from stdin there is none."""
     import sys
 
-    monkeypatch.setattr(rebuild, "PARALLEL_MIN_CHARS", 0)
     main = sys.modules["__main__"]
-    monkeypatch.setattr(main, "__spec__", None, raising=False)
-    monkeypatch.setattr(main, "__file__", str(tmp_path / "<stdin>"), raising=False)
     used: list[str] = []
     in_process = rebuild._in_process
-    monkeypatch.setattr(rebuild, "_in_process", lambda *a: used.append("here") or in_process(*a))
-    filled.reindex(procs=2)
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:  # not monkeypatch.undo(): see the test above
+        patch.setattr(rebuild, "PARALLEL_MIN_CHARS", 0)
+        patch.setattr(main, "__spec__", None, raising=False)
+        patch.setattr(main, "__file__", str(tmp_path / "<stdin>"), raising=False)
+        patch.setattr(rebuild, "_in_process", lambda *a: used.append("here") or in_process(*a))
+        filled.reindex(procs=2)
     assert used == ["here"]
     assert filled.search("Merida") and filled.check() == []
 
