@@ -30,22 +30,23 @@ def location(fmt: str, spans: list[Span], offset: int) -> tuple[str, str] | None
 
 
 def reference(doc: DocumentInfo) -> Reference:
-    """The source as its citation style sees it: a report (testimony, press release, slide
-    presentation by genre) or, for a saved web page, a web page accessed on import."""
+    """The source as its citation style sees it: testimony and slide decks as a speech (CSL's
+    type for talks and presentations), a press release as a report, a saved web page as a
+    web page accessed on import, anything else as a report; the kind said as its genre."""
     title = doc.title
     lowered = title.lower()
     url = doc.source if doc.source and urlparse(doc.source).scheme in ("http", "https") else None
-    genre = None
-    if doc.format == "pptx":
-        genre = "Slide presentation"
-    elif any(w in lowered for w in TESTIMONY_WORDS):
-        genre = "Testimony"
-    elif any(w in lowered for w in PRESS_WORDS):
-        genre = "Press release"
     web = doc.format == "html" or (url is not None and doc.format in ("txt", "md"))
+    kind, genre = ("webpage" if web else "report"), None
+    if doc.format == "pptx":
+        kind, genre = "speech", "Slide presentation"
+    elif any(w in lowered for w in TESTIMONY_WORDS):
+        kind, genre = "speech", "Testimony"
+    elif any(w in lowered for w in PRESS_WORDS):
+        kind, genre = "report", "Press release"
     return Reference(
         key=f"d{doc.id}",
-        kind="webpage" if web and genre is None else "report",
+        kind=kind,
         title=title,
         author=doc.author,
         issued=doc.published,

@@ -70,22 +70,6 @@ def excerpt(quote: str, language: str = "en", *, starts_mid: bool = False,
     return f"{open_}{body}{close}"
 
 
-def nest_in_titles(text: str, language: str = "en") -> str:
-    """Citation text: a quoted title's own quotes become the inner marks (“A ‘B’ C”)."""
-    open_, close, inner_open, inner_close = marks(language)
-    out, depth = [], 0
-    for ch in text:
-        if ch in _DOUBLE_OPEN:
-            depth += 1
-            out.append(open_ if depth % 2 else inner_open)
-        elif ch in _DOUBLE_CLOSE and depth:
-            out.append(close if depth % 2 else inner_close)
-            depth -= 1
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 @dataclass(frozen=True)
 class _Fragment:
     text: str

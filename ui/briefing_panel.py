@@ -35,6 +35,7 @@ from app.library import Library
 from exporters import Memo, render_html
 from exporters.citation_style import available as available_styles
 from exporters.labels import LANGUAGES
+from exporters.quotation import excerpt
 from ui.bridge import Update
 from ui.inspector import NoteEdit
 from ui.models import ANNOTATION_MIME, annotation_ids
@@ -304,7 +305,8 @@ class BriefingEditor(QWidget):
                 self.outline.addTopLevelItem(top)
                 for item in sec.items:
                     quote = " ".join(item.quote.split())
-                    child = QTreeWidgetItem([f"“{quote}” — {item.annotation.doc_title}"])
+                    # In the memo language's marks, its own quotes nested, as the memo prints it.
+                    child = QTreeWidgetItem([f"{excerpt(quote, briefing.language)} — {item.annotation.doc_title}"])
                     child.setData(0, KIND_ROLE, "item")
                     child.setData(0, ID_ROLE, item.id)
                     child.setToolTip(0, item.commentary or quote)
@@ -340,8 +342,8 @@ class BriefingEditor(QWidget):
             self._preview_timer.start()
 
     def _refresh_preview(self) -> None:
-        """Render the memo off the UI thread (citing 100 excerpts takes citeproc-py a second
-        or two), with the commentary being typed; only the latest request's page is shown."""
+        """Render the memo off the UI thread (citing runs the citation processor as a child
+        process), with the commentary being typed; only the latest request's page is shown."""
         if self.briefing is not None and self.lib is not None and self.preview.isVisible():
             self._preview_generation += 1
             typing = None

@@ -84,11 +84,20 @@ def extract(data: bytes, path: Path, limits: Limits) -> Extracted:
     meta = trafilatura.extract_metadata(html)
     if meta is not None:
         result.title = meta.title or result.title
-        # trafilatura drops organisations as authors; a citation wants them.
-        result.author = meta.author or _meta_author(html) or meta.sitename or None
+        # trafilatura drops organisations as authors, and rewrites a name it splits
+        # ("U.S. Customs and Border Protection" → "U S Customs; Border Protection"): the
+        # page's own words are kept where they name the same.
+        stated = _meta_author(html)
+        if meta.author and stated and _letters(meta.author) != _letters(stated):
+            stated = None
+        result.author = stated or meta.author or meta.sitename or None
         result.published = meta.date or None
         result.source = meta.url or None
     return result
+
+
+def _letters(name: str) -> str:
+    return re.sub(r"\W|_|\band\b|\by\b|\bet\b", "", name.lower())
 
 
 def _meta_author(html: str) -> str | None:

@@ -180,6 +180,12 @@ def test_html_main_content_and_metadata(tmp_path: Path) -> None:
     assert "Next steps" in spans_of(result, "heading")
 
 
+@pytest.mark.parametrize("stated", ["U.S. Customs and Border Protection", "Ministerio de Salud y Protección Social"])
+def test_an_organisation_that_is_the_author_keeps_its_name(tmp_path: Path, stated: str) -> None:
+    page = HTML.replace("Office of the Spokesperson", stated)
+    assert extract(corpus.write(tmp_path / "seizure.html", page)).author == stated
+
+
 # -- DOCX ---------------------------------------------------------------------------
 
 def test_docx_structure_tables_footnotes_tracked_changes(tmp_path: Path) -> None:

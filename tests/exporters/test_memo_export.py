@@ -87,17 +87,19 @@ def test_docx_memo_reads_back(lib: Library, briefing: int, tmp_path: Path) -> No
     # Chicago notes: full first, short after; the same source again after another, short.
     notes = footnotes_of(d)
     assert notes["1"] == "Research Office, Annual Report (2022), 2."
-    assert notes["2"] == ("US Senate, Senate Hearing on Border Finance, Testimony (2021), para. 2, "
-                          "https://senate.example.gov/hearing.")
-    assert notes["3"] == "US Senate, Senate Hearing on Border Finance, para. 3."
-    assert notes["4"] == "US Senate, Senate Hearing on Border Finance, para. 3."  # the style's ibid; the title line is not a paragraph
+    assert notes["2"] == ("US Senate, “Senate Hearing on Border Finance,” Testimony, June 1, 2021, para. 2, "
+                          "https://senate.example.gov/hearing.")  # testimony: a speech, its title quoted
+    assert notes["3"] == "US Senate, “Senate Hearing on Border Finance,” para. 3."
+    # Chicago's 18th edition gives the short form where earlier editions said "Ibid.";
+    # the title line is not a paragraph.
+    assert notes["4"] == "US Senate, “Senate Hearing on Border Finance,” para. 3."
     assert notes["5"] == "Research Office, Annual Report, 2."  # again after another: short
     quote_paras = [p for p in d.paragraphs if p.style.name == "Excerpt"]
     refs = [[r.get(qn("w:id")) for r in p._p.iter(qn("w:footnoteReference"))] for p in quote_paras]
     assert refs == [[str(n)] for n in range(1, 7)]
     sources = [t for s, t in paras if s == "Source Entry"]
     assert sources == ["Research Office. Annual Report. 2022.",
-                       "US Senate. Senate Hearing on Border Finance. Testimony. 2021. "
+                       "US Senate. “Senate Hearing on Border Finance.” Testimony. June 1, 2021. "
                        "https://senate.example.gov/hearing."]  # alphabetical, in the style
     section = d.sections[0]
     assert section.header.paragraphs[0].text == CLASSIFICATION
@@ -346,12 +348,13 @@ def test_markdown_and_html_carry_the_same_citations(lib: Library, briefing: int,
     first_note = footnotes_of(d)["2"]
     md = lib.export_briefing(briefing, tmp_path / "memo.md").read_text()
     assert "> “Seizures of fentanyl doubled in 2022.”[^1]" in md
-    assert "[^2]: US Senate, *Senate Hearing on Border Finance*, Testimony (2021), para. 2" in md
+    note = "US Senate, “Senate Hearing on Border Finance,” Testimony, June 1, 2021, para. 2"
+    assert f"[^2]: {note}" in md
     assert "## Sources" in md and "**To:** Director" in md
     html = lib.export_briefing(briefing, tmp_path / "memo.html").read_text()
     assert '<sup id="ref1"><a href="#fn1">1</a></sup>' in html
-    assert "US Senate, <i>Senate Hearing on Border Finance</i>, Testimony (2021), para. 2" in html
-    assert first_note.startswith("US Senate, Senate Hearing on Border Finance, Testimony (2021), para. 2")
+    assert note in html
+    assert first_note.startswith(note)
     assert "<script" not in html
 
 

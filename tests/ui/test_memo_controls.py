@@ -44,6 +44,8 @@ def test_style_language_and_trim_from_the_editor(doc_window: MainWindow, qtbot: 
     qtbot.waitUntil(lambda: lib.briefing(briefing.id).style == "apa")
     _choose(qtbot, editor.language_choice, "es")
     qtbot.waitUntil(lambda: lib.briefing(briefing.id).language == "es")
+    # The outline quotes as the memo does, in the memo language's marks.
+    qtbot.waitUntil(lambda: editor.outline.topLevelItem(0).child(0).text(0).startswith("«Funding for Mérida"))
 
     item = editor.outline.topLevelItem(0).child(0)
     editor.outline.setCurrentItem(item)
