@@ -306,7 +306,8 @@ class BriefingEditor(QWidget):
                 for item in sec.items:
                     quote = " ".join(item.quote.split())
                     # In the memo language's marks, its own quotes nested, as the memo prints it.
-                    child = QTreeWidgetItem([f"{excerpt(quote, briefing.language)} — {item.annotation.doc_title}"])
+                    shown = excerpt(quote, briefing.language)
+                    child = QTreeWidgetItem([f"{shown} — {item.annotation.doc_title}"])
                     child.setData(0, KIND_ROLE, "item")
                     child.setData(0, ID_ROLE, item.id)
                     child.setToolTip(0, item.commentary or quote)
