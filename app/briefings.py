@@ -14,9 +14,10 @@ from app.annotations import now, to_info
 from app.core import LibraryCore
 from app.domain import BriefingInfo, Changes, ItemInfo, SectionInfo
 from app.errors import EditConflict, InvalidInput, NotFoundError
-from exporters.citation_style import DEFAULT_STYLE, check_style
+from app.paths import styles_folder
 from exporters.labels import LANGUAGES
 from exporters.quotation import check_trim
+from exporters.styles import DEFAULT_STYLE, find_style
 from storage.models import Annotation, Briefing, BriefingItem, BriefingSection, Document
 
 HEADER_FIELDS = {
@@ -330,7 +331,7 @@ def _check_fields(fields: dict[str, str]) -> dict[str, str]:
         raise InvalidInput(f"unknown briefing field(s): {', '.join(sorted(unknown))}")
     checked = {k: v for k, v in fields.items() if v is not None}
     if "style" in checked:
-        check_style(checked["style"])
+        find_style(checked["style"], styles_folder())
     if "language" in checked and checked["language"] not in LANGUAGES:
         known = ", ".join(LANGUAGES)
         raise InvalidInput(f"unknown memo language {checked['language']!r}: use one of {known}")

@@ -11,6 +11,7 @@ from app.domain import BriefingInfo, DocumentInfo, Span
 from exporters.citation_style import Reference, cite_all
 from exporters.model import Excerpt, Memo, MemoSection
 from exporters.quotation import ends_mid_sentence, excerpt, right_to_left, starts_mid_sentence
+from exporters.styles import StyleInfo
 
 BLOCKS = {"paragraph", "list_item", "heading"}
 TESTIMONY_WORDS = ("testimony", "hearing", "statement of", "statement before", "remarks", "declaración")
@@ -65,7 +66,7 @@ class MemoSources:
     texts: dict[int, str]
 
 
-def build_memo(briefing: BriefingInfo, sources: MemoSources, style: str | None = None) -> Memo:
+def build_memo(briefing: BriefingInfo, sources: MemoSources, style: StyleInfo) -> Memo:
     language = briefing.language
     items = [item for sec in briefing.sections for item in sec.items]
     cited = sorted({item.annotation.doc_id for item in items})
@@ -77,7 +78,7 @@ def build_memo(briefing: BriefingInfo, sources: MemoSources, style: str | None =
         where = None if ann.orphaned else location(doc.format, sources.structures.get(doc.id, []),
                                                    ann.start)
         cites.append((f"d{doc.id}", where))
-    result = cite_all(style or briefing.style, language,
+    result = cite_all(style, language,
                       tuple(reference(sources.documents[d]) for d in cited), tuple(cites))
     notes = iter(result.notes)
     sections = []

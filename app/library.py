@@ -13,11 +13,13 @@ from app.documents import DocumentOps
 from app.domain import BriefingInfo
 from app.errors import KnownError
 from app.importers import Limits
+from app.paths import styles_folder
 from app.search import SearchOps
 from app.tags import TagOps
 from app.versions import VersionOps
 from exporters import Memo, export
 from exporters.atomic import check_replaceable
+from exporters.styles import StyleInfo, available, find_style, install_style, remove_style
 from storage.models import ProjectInfo
 from storage.project_file import ProjectFile
 
@@ -67,7 +69,18 @@ class Library(DocumentOps, AnnotationOps, TagOps, BriefingOps, SearchOps, Versio
         documents = {d.id: d for d in self.documents() if d.id in doc_ids}
         sources = MemoSources(documents, {d: self.document_structure(d) for d in doc_ids},
                               {d: self.document_text(d) for d in doc_ids})
-        return build_memo(briefing, sources, style)
+        return build_memo(briefing, sources, find_style(style or briefing.style, styles_folder()))
+
+    def citation_styles(self) -> list[StyleInfo]:
+        """The built-in citation styles, then this computer's house styles."""
+        return available(styles_folder())
+
+    def add_citation_style(self, path: Path) -> StyleInfo:
+        """Check a .csl file and keep it as a house style, named after its file."""
+        return install_style(Path(path), styles_folder())
+
+    def remove_citation_style(self, name: str) -> None:
+        remove_style(name, styles_folder())
 
     def export_briefing(self, briefing_id: int, target: Path, template: Path | None = None, *,
                         style: str | None = None, force: bool = False) -> Path:

@@ -13,10 +13,19 @@ from storage.server import is_server_url
 APP = "dossier"
 
 
+def data_root() -> Path:
+    return Path(os.environ.get("DOSSIER_DATA_DIR") or user_data_dir(APP, appauthor=False))
+
+
 def default_project() -> Path:
-    folder = Path(os.environ.get("DOSSIER_DATA_DIR") or user_data_dir(APP, appauthor=False))
+    folder = data_root()
     folder.mkdir(parents=True, exist_ok=True)
     return folder / "default.dossier"
+
+
+def styles_folder() -> Path:
+    """Where house citation styles are kept (made when the first is added)."""
+    return data_root() / "styles"
 
 
 def sample_project_path() -> Path:

@@ -1,6 +1,6 @@
 """Citations and the bibliography in a recognised style, through a CSL processor.
 
-The styles are Citation Style Language files in resources/csl; pandoc's processor
+The styles are Citation Style Language files (exporters/styles.py); pandoc's processor
 (exporters/pandoc_citeproc.py) renders the notes, with their first, subsequent and ibid
 positions, and the bibliography, in the memo language's locale: its quotation marks,
 punctuation inside them where the locale says so, nested quotes one level down. Names are
@@ -18,33 +18,8 @@ from typing import Any
 from exporters.pandoc_citeproc import render
 from exporters.quotation import marks
 from exporters.rich import Rich
-from resources import CSL
-from storage.errors import KnownError
+from exporters.styles import StyleInfo
 
-
-@dataclass(frozen=True)
-class StyleInfo:
-    name: str  # what --style takes
-    csl: str  # the CSL file's name in resources/csl
-    title: str
-    note: bool  # a note style (footnotes), else in-text
-
-
-STYLES = {
-    s.name: s
-    for s in (
-        StyleInfo("chicago", "chicago-notes-bibliography",
-                  "Chicago Manual of Style, 18th edition, notes and bibliography", note=True),
-        StyleInfo("chicago-author-date", "chicago-author-date", "Chicago Manual of Style, author-date",
-                  note=False),
-        StyleInfo("chicago-16th", "chicago-notes-bibliography-16th-edition",
-                  "Chicago Manual of Style, 16th edition, notes (with Ibid.)", note=True),
-        StyleInfo("apa", "apa", "APA, 7th edition", note=False),
-        StyleInfo("mla", "modern-language-association", "MLA Handbook, 9th edition", note=False),
-        StyleInfo("harvard", "harvard-cite-them-right", "Harvard (Cite Them Right)", note=False),
-    )
-}
-DEFAULT_STYLE = "chicago"
 LOCALES = {"en": "en-US", "es": "es-ES", "fr": "fr-FR"}
 # A locator's label as the processor reads it in each locale (it knows the locale's own
 # terms only); a slide has no CSL term, so its words follow the citation as they are.
@@ -55,18 +30,12 @@ LOCATOR_WORDS = {
 }
 
 
-def check_style(name: str) -> str:
-    if name not in STYLES:
-        raise KnownError(f"unknown citation style {name!r}: use one of {', '.join(STYLES)}")
-    return name
-
-
 @dataclass(frozen=True)
 class Reference:
     """A source as a citation style needs it (CSL-JSON fields)."""
 
     key: str
-    kind: str  # a CSL type: report or webpage (see the module's note)
+    kind: str  # a CSL type: report, speech or webpage
     title: str
     author: str | None = None
     issued: str | None = None  # ISO date, or as written
@@ -142,18 +111,17 @@ def locator_text(locator: tuple[str, str] | None, language: str) -> str | None:
 
 
 @lru_cache(maxsize=8)
-def cite_all(style: str, language: str, references: tuple[Reference, ...],
+def cite_all(style: StyleInfo, language: str, references: tuple[Reference, ...],
              cites: tuple[tuple[str, tuple[str, str] | None], ...]) -> Cited:
     """Every citation of a memo, in reading order, and its bibliography. One run of the
     processor for the lot (about 0.2 s for 300 citations); the last few memos' results are
     kept, so a preview redrawn after an edit to the commentary cites nothing anew."""
-    info = STYLES[check_style(style)]
-    done = render(CSL / f"{info.csl}.csl", LOCALES.get(language, "en-US"), [r.csl() for r in references],
+    done = render(style.path, LOCALES.get(language, "en-US"), [r.csl() for r in references],
                   [(key, locator_text(locator, language)) for key, locator in cites], marks(language))
     if language == "en":
         return Cited(tuple(map(_inside_both, done.citations)), tuple(map(_inside_both, done.bibliography)),
-                     info.note)
-    return Cited(done.citations, done.bibliography, info.note)
+                     style.note)
+    return Cited(done.citations, done.bibliography, style.note)
 
 
 def _inside_both(runs: Rich) -> Rich:
@@ -163,7 +131,3 @@ def _inside_both(runs: Rich) -> Rich:
 
 
 _BETWEEN_MARKS = re.compile(r"(’)([.,])(”)")
-
-
-def available() -> list[StyleInfo]:
-    return list(STYLES.values())

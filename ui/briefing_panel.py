@@ -33,9 +33,9 @@ from app.domain import BriefingInfo, ItemInfo
 from app.errors import KnownError
 from app.library import Library
 from exporters import Memo, render_html
-from exporters.citation_style import available as available_styles
 from exporters.labels import LANGUAGES
 from exporters.quotation import excerpt
+from exporters.styles import StyleInfo
 from ui.bridge import Update
 from ui.inspector import NoteEdit
 from ui.models import ANNOTATION_MIME, annotation_ids
@@ -192,10 +192,8 @@ class BriefingEditor(QWidget):
         portion.setMaximumWidth(90)
         portion.editingFinished.connect(lambda: self._on_field("portion_marking"))
         self.fields["portion_marking"] = portion
-        self.style_choice = QComboBox()
+        self.style_choice = QComboBox()  # filled by set_styles once a project is open
         self.style_choice.setObjectName("brief_style")
-        for info in available_styles():
-            self.style_choice.addItem(info.title, info.name)
         self.style_choice.activated.connect(
             lambda _i: self._update("style", str(self.style_choice.currentData())))
         self.language_choice = QComboBox()
@@ -272,6 +270,13 @@ class BriefingEditor(QWidget):
         self.show_briefing(None)
 
     # -- showing ----------------------------------------------------------------
+    def set_styles(self, styles: list[StyleInfo]) -> None:
+        """The citation styles on offer: the built-in ones, then this computer's house styles."""
+        self.style_choice.clear()
+        for info in styles:
+            self.style_choice.addItem(f"{info.title} (house style)" if info.house else info.title, info.name)
+        self.show_briefing(self.briefing)
+
     def show_briefing(self, briefing: BriefingInfo | None) -> None:
         # The same briefing shown again (a colleague's change, or ours): what is being typed
         # stays as typed; it is saved when the field is left.
@@ -286,6 +291,10 @@ class BriefingEditor(QWidget):
         typing = self._same and self.summary.hasFocus()
         if briefing is None or (self.summary.toPlainText() != briefing.summary and not typing):
             self.summary.setPlainText(briefing.summary if briefing else "")
+        styles = self.style_choice
+        if briefing is not None and styles.count() and styles.findData(briefing.style) < 0:
+            # A colleague's house style this computer lacks: said, not silently replaced.
+            self.style_choice.addItem(f"{briefing.style} (not on this computer)", briefing.style)
         for combo, value in ((self.style_choice, briefing.style if briefing else None),
                              (self.language_choice, briefing.language if briefing else None)):
             index = combo.findData(value)
@@ -542,6 +551,7 @@ class BriefingPanel(QWidget):
     def set_library(self, lib: Library) -> None:
         self.lib = lib
         self.editor.lib = lib
+        self.editor.set_styles(lib.citation_styles())
         self.refresh()
 
     def refresh_for(self, update: Update) -> None:

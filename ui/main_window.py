@@ -179,6 +179,8 @@ class MainWindow(QMainWindow):
         file.addAction(self._action("Import New &Version…", self.reimport_dialog, name="reimportAction"))
         file.addSeparator()
         file.addAction(self._action("Set Default Memo &Template…", self.choose_template))
+        file.addAction(self._action("Add House Citation &Style…", self.add_citation_style,
+                                    name="addCitationStyleAction"))
         file.addAction(self._action("Re&build Search Index", self.reindex))
         file.addSeparator()
         file.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
@@ -679,6 +681,19 @@ class MainWindow(QMainWindow):
         if name:
             self.lib.set_default_template(Path(name))
             self.statusBar().showMessage(f"Memos now use {name}", 6000)
+
+    def add_citation_style(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Add a house citation style", str(Path.home()),
+                                              "Citation styles (*.csl)")
+        if not name:
+            return
+        try:
+            added = self.lib.add_citation_style(Path(name))
+        except KnownError as e:
+            dialogs.show_error(self, "Citation style not added", str(e))
+            return
+        self.briefings.editor.set_styles(self.lib.citation_styles())
+        self.statusBar().showMessage(f"Added “{added.title}”: choose it under Citations in a briefing", 8000)
 
     # -- import and index -----------------------------------------------------------------
     def import_dialog(self) -> None:

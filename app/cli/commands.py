@@ -21,7 +21,7 @@ from app.domain import (
 from app.errors import InvalidInput
 from app.importers.base import shown
 from app.library import Library
-from exporters.citation_style import available as available_styles
+from exporters.styles import StyleInfo
 
 HEADER = ("subject", "to", "from_", "date", "classification", "summary", "style", "language",
           "portion_marking")
@@ -274,9 +274,23 @@ def cmd_brief(lib: Library, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_styles(lib: Library, args: argparse.Namespace, out: Output) -> int:
-    rows = [{"name": s.name, "title": s.title, "csl": s.csl} for s in available_styles()]
-    out.raw(rows, "\n".join(f"{r['name']:<20} {r['title']}" for r in rows))
+    if args.add:
+        added = lib.add_citation_style(Path(args.add))
+        out.raw(_style_row(added), f"added {added.name}: {added.title}")
+        return 0
+    if args.remove:
+        lib.remove_citation_style(args.remove)
+        out.raw({"removed": args.remove}, f"removed {args.remove}")
+        return 0
+    rows = [_style_row(s) for s in lib.citation_styles()]
+    out.raw(rows, "\n".join(f"{r['name']:<20} {r['title']}{'  (house style)' if r['house'] else ''}"
+                            for r in rows))
     return 0
+
+
+def _style_row(style: StyleInfo) -> dict[str, object]:
+    return {"name": style.name, "title": style.title, "csl": style.path.stem,
+            "note": style.note, "house": style.house}
 
 
 def cmd_reindex(lib: Library, args: argparse.Namespace, out: Output) -> int:

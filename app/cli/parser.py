@@ -145,7 +145,10 @@ def build() -> Parser:
     b.add_argument("--force", action="store_true",
                    help="replace the file even if it is read-only or open in a word processor")
 
-    sub.add_parser("styles", help="citation styles available to memos")
+    c = sub.add_parser("styles", help="citation styles available to memos; add or remove a house style")
+    g = c.add_mutually_exclusive_group()
+    g.add_argument("--add", metavar="FILE.csl", help="check a CSL style file and keep it as a house style")
+    g.add_argument("--remove", metavar="NAME", help="remove a house style")
     c = sub.add_parser("push", help="copy a project file to an empty database on a server")
     c.add_argument("file", metavar="FILE")
     c.add_argument("url", metavar="URL")

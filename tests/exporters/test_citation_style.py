@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from exporters import pandoc_citeproc
-from exporters.citation_style import STYLES, Reference, cite_all, short_title
+from exporters.citation_style import Cited, Reference, cite_all, short_title
 from exporters.rich import plain
+from exporters.styles import BUILT_IN
 from resources import CSL
 from storage.errors import KnownError
 
@@ -25,14 +26,20 @@ PAGE = Reference(key="w", kind="webpage", title="CBP Officers Seize $2 Million i
                  accessed="2026-11-03")
 
 
+def cite(style: str, language: str, refs: tuple[Reference, ...],
+         cites: tuple[tuple[str, tuple[str, str] | None], ...]) -> Cited:
+    return cite_all(BUILT_IN[style], language, refs, cites)
+
+
 def notes(style: str, language: str, refs: tuple[Reference, ...],
           cites: tuple[tuple[str, tuple[str, str] | None], ...]) -> list[str]:
-    return [plain(n) for n in cite_all(style, language, refs, cites).notes]
+    return [plain(n) for n in cite(style, language, refs, cites).notes]
 
 
 def test_each_style_file_ships_and_says_whether_it_is_a_note_style() -> None:
-    for info in STYLES.values():
-        head = (CSL / f"{info.csl}.csl").read_text(encoding="utf-8")[:3000]
+    for info in BUILT_IN.values():
+        assert info.path.parent == CSL
+        head = info.path.read_text(encoding="utf-8")[:3000]
         kind = re.search(r'<style[^>]*\bclass="([a-z-]+)"', head)
         assert kind is not None and (kind.group(1) == "note") == info.note, info.name
 
@@ -90,20 +97,20 @@ def test_a_source_without_an_author_is_named_once_by_its_title() -> None:
     anonymous = Reference(key="a", kind="report", title="Annual Report", issued="2022")
     assert notes("chicago", "en", (anonymous,), (("a", None), ("a", None))) == [
         "Annual Report (2022).", "Annual Report."]
-    bib = cite_all("apa", "en", (anonymous,), (("a", None),)).bibliography
+    bib = cite("apa", "en", (anonymous,), (("a", None),)).bibliography
     assert [plain(e) for e in bib] == ["Annual Report. (2022)."]
 
 
 def test_the_bibliography_is_the_styles_own() -> None:
     cites = (("w", None), ("s", None), ("r", None))
-    chicago = [plain(e) for e in cite_all("chicago", "en", (PAGE, DECK, REPORT), cites).bibliography]
+    chicago = [plain(e) for e in cite("chicago", "en", (PAGE, DECK, REPORT), cites).bibliography]
     # Alphabetical; Chicago's 18th edition leaves an unpublished talk out (CMOS 14.115).
     assert chicago == [
         "Research Office. Annual Report on Port Security: Findings. 2022.",
         "U.S. Customs and Border Protection. “CBP Officers Seize $2 Million in Fentanyl.” "
         "Accessed November 3, 2026. https://www.cbp.gov/news.",
     ]
-    apa = cite_all("apa", "en", (PAGE, DECK, REPORT), cites).bibliography
+    apa = cite("apa", "en", (PAGE, DECK, REPORT), cites).bibliography
     assert plain(apa[0]) == "Harbour Authority. (2025, March). Port Security Update [Slide presentation]."
     italic = [r.text for r in apa[1] if r.italic]
     assert italic == ["Annual Report on Port Security: Findings"]
@@ -114,7 +121,7 @@ def test_the_bibliography_is_the_styles_own() -> None:
 def test_text_from_documents_stays_text() -> None:
     hostile = Reference(key="x", kind="report", title="*Bold* [link](file:///etc/passwd) @r $x$ <script>",
                         author="A \\ B", issued="2020")
-    cited = cite_all("chicago", "en", (hostile, REPORT), (("x", ("page", "1]; [@r")),))
+    cited = cite("chicago", "en", (hostile, REPORT), (("x", ("page", "1]; [@r")),))
     note = plain(cited.notes[0])
     # Chicago's title case, but no markup read: no link, no second citation, no script.
     assert note == "A \\ B, *Bold* [Link](file:///Etc/Passwd) @r $x$ <Script> (2020), 1]; [@r."

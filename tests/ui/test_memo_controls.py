@@ -3,11 +3,15 @@ trimmed excerpt, driven by keys and checked in the project and the preview."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QFileDialog
 from pytestqt.qtbot import QtBot
 
+from tests.cli.test_house_styles import house_style
 from tests.ui.conftest import TEXT, type_text
 from ui import dialogs
 from ui.main_window import MainWindow
@@ -73,3 +77,43 @@ def test_style_language_and_trim_from_the_editor(doc_window: MainWindow, qtbot: 
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the trim
     qtbot.waitUntil(lambda: lib.briefing(briefing.id).sections[0].items[0].trimmed is None)
     assert item_id == lib.briefing(briefing.id).sections[0].items[0].id
+
+
+def test_a_house_style_added_from_the_file_menu_is_offered_and_used(
+        doc_window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    window = doc_window
+    lib = window.lib
+    doc = window.reader.view.doc_id
+    assert doc is not None
+    quote = "Funding for Mérida rose while cartels were laundering money."
+    start = TEXT.index(quote)
+    ann = lib.add_annotation(doc, start, start + len(quote), ["Finance"])
+    briefing = lib.create_briefing("Weekly")
+    lib.add_items(briefing.id, [ann.id, ann.id], section="Money")
+    window.modes.setCurrentIndex(1)
+    window.briefings.refresh(select=briefing.id)
+    editor = window.briefings.editor
+    assert editor.style_choice.findData("agency-house-style") < 0
+
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda _parent, _title, text: errors.append(text))
+    not_a_style = tmp_path / "notes.csl"
+    not_a_style.write_text("<html>not a style</html>", encoding="utf-8")
+    chosen = [not_a_style, house_style(tmp_path)]
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(chosen.pop(0)), ""))
+    action = window.findChild(QAction, "addCitationStyleAction")
+    action.trigger()  # a file that is not a style: refused, saying why
+    assert errors and "not a citation style" in errors[0]
+    action.trigger()
+    qtbot.waitUntil(lambda: editor.style_choice.findData("agency-house-style") >= 0)
+    assert editor.style_choice.itemText(editor.style_choice.findData("agency-house-style")) == (
+        "Agency House Style (house style)")
+
+    _choose(qtbot, editor.style_choice, "agency-house-style")
+    qtbot.waitUntil(lambda: lib.briefing(briefing.id).style == "agency-house-style")
+    qtbot.waitUntil(lambda: "Ibid." in editor.preview.toPlainText())  # the house rules in the page
+
+    # On a computer without the file, the briefing says which style it wants.
+    lib.remove_citation_style("agency-house-style")
+    editor.set_styles(lib.citation_styles())
+    assert editor.style_choice.currentText() == "agency-house-style (not on this computer)"
