@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QFileDialog
 from pytestqt.qtbot import QtBot
 
+from app.domain import BriefingInfo
 from tests.cli.test_house_styles import house_style
 from tests.ui.conftest import TEXT, type_text
 from ui import dialogs
@@ -25,24 +26,32 @@ def _choose(qtbot: QtBot, combo: QComboBox, value: str) -> None:
         qtbot.keyClick(combo, key)
 
 
+QUOTE = "Funding for Mérida rose while cartels were laundering money."
+
+
+def _open_briefing(window: MainWindow, qtbot: QtBot, copies: int) -> BriefingInfo:
+    """A briefing quoting the open document ``copies`` times, shown in the workspace."""
+    doc = window.reader.view.doc_id
+    assert doc is not None
+    start = TEXT.index(QUOTE)
+    ann = window.lib.add_annotation(doc, start, start + len(QUOTE), ["Finance"])
+    briefing = window.lib.create_briefing("Weekly")
+    window.lib.add_items(briefing.id, [ann.id] * copies, section="Money")
+    window.modes.setCurrentIndex(1)  # the briefing workspace
+    window.briefings.refresh(select=briefing.id)
+    qtbot.waitUntil(lambda: window.briefings.editor.outline.topLevelItemCount() == 1)
+    return briefing
+
+
 def test_style_language_and_trim_from_the_editor(doc_window: MainWindow, qtbot: QtBot,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     window = doc_window
     errors: list[str] = []
     monkeypatch.setattr(dialogs, "show_error", lambda _parent, _title, text: errors.append(text))
     lib = window.lib
-    doc = window.reader.view.doc_id
-    assert doc is not None
-    quote = "Funding for Mérida rose while cartels were laundering money."
-    start = TEXT.index(quote)
-    ann = lib.add_annotation(doc, start, start + len(quote), ["Finance"])
-    briefing = lib.create_briefing("Weekly")
-    lib.add_items(briefing.id, [ann.id], section="Money")
-    window.modes.setCurrentIndex(1)  # the briefing workspace
-    panel = window.briefings
-    panel.refresh(select=briefing.id)
-    editor = panel.editor
-    qtbot.waitUntil(lambda: editor.outline.topLevelItemCount() == 1)
+    quote = QUOTE
+    briefing = _open_briefing(window, qtbot, 1)
+    editor = window.briefings.editor
 
     _choose(qtbot, editor.style_choice, "apa")
     qtbot.waitUntil(lambda: lib.briefing(briefing.id).style == "apa")
@@ -83,15 +92,7 @@ def test_a_house_style_added_from_the_file_menu_is_offered_and_used(
         doc_window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     window = doc_window
     lib = window.lib
-    doc = window.reader.view.doc_id
-    assert doc is not None
-    quote = "Funding for Mérida rose while cartels were laundering money."
-    start = TEXT.index(quote)
-    ann = lib.add_annotation(doc, start, start + len(quote), ["Finance"])
-    briefing = lib.create_briefing("Weekly")
-    lib.add_items(briefing.id, [ann.id, ann.id], section="Money")
-    window.modes.setCurrentIndex(1)
-    window.briefings.refresh(select=briefing.id)
+    briefing = _open_briefing(window, qtbot, 2)
     editor = window.briefings.editor
     assert editor.style_choice.findData("agency-house-style") < 0
 
