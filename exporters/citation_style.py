@@ -116,6 +116,8 @@ def cite_all(style: StyleInfo, language: str, references: tuple[Reference, ...],
     """Every citation of a memo, in reading order, and its bibliography. One run of the
     processor for the lot (about 0.2 s for 300 citations); the last few memos' results are
     kept, so a preview redrawn after an edit to the commentary cites nothing anew."""
+    if not cites:  # a memo of headings and commentary only: nothing to run
+        return Cited((), (), style.note)
     done = render(style.path, LOCALES.get(language, "en-US"), [r.csl() for r in references],
                   [(key, locator_text(locator, language)) for key, locator in cites], marks(language))
     if language == "en":
