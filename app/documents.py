@@ -129,16 +129,13 @@ class DocumentOps(LibraryCore):
         try:
             data = read_file(path, self.limits)
             digest = hashlib.sha256(data).hexdigest()
-            with self._read() as s:
+            with self._read() as s:  # the current text of a document, or an older version of one
                 existing = s.execute(
                     select(Document.id, Document.title).where(Document.sha256 == digest)
-                ).first()
-            if existing is None:
-                with self._read() as s:
-                    existing = s.execute(
-                        select(Document.id, Document.title).join(
-                            DocumentVersion, DocumentVersion.document_id == Document.id)
-                        .where(DocumentVersion.sha256 == digest)).first()
+                ).first() or s.execute(
+                    select(Document.id, Document.title).join(
+                        DocumentVersion, DocumentVersion.document_id == Document.id)
+                    .where(DocumentVersion.sha256 == digest)).first()
             if existing is not None:
                 return ImportResult(shown(path), "duplicate", existing.id, existing.title)
             extracted = extract_file(path, data, self.limits)

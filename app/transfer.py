@@ -22,7 +22,7 @@ def transfer(source: Path | str, target: Path | str) -> tuple[TransferResult, li
         dst = ProjectFile.open(target, create=True)
         try:
             result = copy_project(src, dst)
-            if counts(src) != counts(dst):
+            if counts(dst) != result.counts:
                 raise KnownError(f"{dst.location}: the copy's row counts differ from the source's")
         finally:
             dst.close()

@@ -41,9 +41,7 @@ class Reference:
     issued: str | None = None  # ISO date, or as written
     url: str | None = None
     genre: str | None = None  # Testimony, Press release, Slide presentation
-    publisher: str | None = None
     accessed: str | None = None  # ISO date
-    version: str | None = None
 
     def csl(self) -> dict[str, Any]:
         item: dict[str, Any] = {"id": self.key, "type": self.kind, "title": self.title,
@@ -53,8 +51,7 @@ class Reference:
         for field, value in (("issued", self.issued), ("accessed", self.accessed)):
             if value:
                 item[field] = _date(value)
-        for field, value in (("URL", self.url), ("genre", self.genre), ("publisher", self.publisher),
-                             ("version", self.version)):
+        for field, value in (("URL", self.url), ("genre", self.genre)):
             if value:
                 item[field] = value
         return item

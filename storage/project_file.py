@@ -20,6 +20,7 @@ import uuid as uuidlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,12 +54,25 @@ def alembic_config() -> Config:
     return cfg
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str:
+    """The newest schema this Dossier knows (its migrations do not change while it runs)."""
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
+
+
+def refuse_newer(where: str, revision: str | None) -> None:
+    """A schema this Dossier does not know was made by a newer one: refused, saying so."""
+    from alembic.script import ScriptDirectory
+
+    if revision is None or revision == head_revision():
+        return
+    known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if revision not in known:
+        raise KnownError(f"{where}: made by a newer Dossier (schema {revision}); update Dossier to open it")
 
 
 def sqlite_url(path: Path) -> URL:
@@ -314,16 +328,8 @@ class ProjectFile:
             revision = None  # a creation cut short before its first page
         else:
             revision = _inspect_existing(path)
-        from alembic.script import ScriptDirectory
-
+        refuse_newer(str(path), revision)
         head = head_revision()
-        script = ScriptDirectory.from_config(alembic_config())
-        if revision is not None and revision != head:
-            known = {rev.revision for rev in script.walk_revisions()}
-            if revision not in known:
-                raise KnownError(
-                    f"{path}: made by a newer Dossier (schema {revision}); update Dossier to open it"
-                )
         try:
             backup = _backup(path, revision) if revision is not None and revision != head else None
         except (OSError, sqlite3.Error) as exc:
@@ -348,22 +354,16 @@ class ProjectFile:
     def _open_server(cls, location: str, create: bool) -> ProjectFile:
         """A project on a PostgreSQL server: an empty database becomes a new project; an
         older schema is migrated in one transaction (the server's own backups apply)."""
-        from alembic.script import ScriptDirectory
-
         engine = server_engine(location)
         try:
             has_tables, revision = server_revision(engine)
-            head = head_revision()
             if has_tables and revision is None:
                 raise KnownError(f"{display(location)}: the database holds other tables; use an empty "
                                  "database for a new project")
             if revision is None and not create:
                 raise KnownError(f"{display(location)}: no project in this database")
-            known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
-            if revision is not None and revision not in known:
-                raise KnownError(f"{display(location)}: made by a newer Dossier (schema {revision}); "
-                                 "update Dossier to open it")
-            if revision != head:
+            refuse_newer(display(location), revision)
+            if revision != head_revision():
                 _migrate_server(engine, revision)
             return cls(None, engine, None, server=location)
         except KnownError:

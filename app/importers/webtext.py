@@ -203,7 +203,8 @@ def split_capture(text: str) -> Capture | None:
             keep[i] = False
             rules[name] = rules.get(name, 0) + 1
 
-    prose = [i for i, line in enumerate(lines) if is_prose(line)]
+    prosaic = [is_prose(line) for line in lines]  # worked out once, asked below several times
+    prose = [i for i, flag in enumerate(prosaic) if flag]
     first_prose = prose[0] if prose else len(lines)
     last_prose = prose[-1] if prose else -1
     # Named furniture, anywhere; generic rules (share, menu, helpful's yes/no) only
@@ -229,7 +230,7 @@ def split_capture(text: str) -> Capture | None:
             drop(i, name)
             continue
         if in_list:
-            if len(_WORD.findall(stripped)) <= 30 or not is_prose(stripped):
+            if len(_WORD.findall(stripped)) <= 30 or not prosaic[i]:
                 drop(i, "list")
                 continue
             in_list = False
@@ -237,7 +238,7 @@ def split_capture(text: str) -> Capture | None:
             inside = first_prose < i < last_prose
             if name in GENERIC and inside and not _in_run(lines, named, i):
                 continue
-            if name in ("banner",) or not is_prose(stripped):
+            if name in ("banner",) or not prosaic[i]:
                 drop(i, name)
     _continue_crumbs(lines, named, keep, drop)
     headline = _headline(lines, keep, first_prose)
@@ -245,7 +246,7 @@ def split_capture(text: str) -> Capture | None:
     if headline is not None:
         for i in range(headline):
             stripped = lines[i].strip()
-            if keep[i] and stripped and len(_WORD.findall(stripped)) <= 4 and not is_prose(stripped):
+            if keep[i] and stripped and len(_WORD.findall(stripped)) <= 4 and not prosaic[i]:
                 drop(i, "menu")
     # After the last prose paragraph, once an end-of-article line was seen, short lines are
     # the page's closing furniture (footer links, addresses, copyright).
@@ -254,7 +255,7 @@ def split_capture(text: str) -> Capture | None:
     if tail_end is not None:
         for i in range(tail_end, len(lines)):
             stripped = lines[i].strip()
-            if keep[i] and stripped and not is_prose(stripped):
+            if keep[i] and stripped and not prosaic[i]:
                 drop(i, "footer")
     capture = Capture([], [], rules)
     for i, line in enumerate(lines):
