@@ -84,25 +84,16 @@ def _printable_share(text: str) -> float:
 
 def _mixed_utf8(data: bytes) -> str | None:
     """Mostly UTF-8 with some lines in cp1252: each line in the encoding it decodes in."""
-    lines = data.split(b"\n")
-    good = bad = 0
-    for line in lines:
-        if line.isascii():
-            continue
-        try:
-            line.decode("utf-8")
-            good += 1
-        except UnicodeDecodeError:
-            bad += 1
-    if good == 0 or bad > good:
-        return None
-    out = []
-    for line in lines:
+    out: list[str] = []
+    good = bad = 0  # non-ASCII lines that are UTF-8, and lines that are not
+    for line in data.split(b"\n"):
         try:
             out.append(line.decode("utf-8"))
+            good += not line.isascii()
         except UnicodeDecodeError:
             out.append(line.decode("cp1252", errors="replace"))
-    return "\n".join(out)
+            bad += 1
+    return "\n".join(out) if good and bad <= good else None
 
 
 def decode(data: bytes) -> tuple[str, str]:

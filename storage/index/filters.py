@@ -3,6 +3,7 @@ document is its id (not a title that other titles contain) and a tag its path.""
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,12 +38,8 @@ def _day(text: str, end: bool) -> datetime:
     year, month, day = parts[0], parts[1] if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None
     if not end:
         return datetime(year, month or 1, day or 1)
-    if day is not None:
-        return datetime(year, month or 1, day)
-    if month is not None:
-        nxt = datetime(year + (month == 12), month % 12 + 1, 1)
-        return datetime.fromordinal(nxt.toordinal() - 1)
-    return datetime(year, 12, 31)
+    month = month or 12
+    return datetime(year, month, day or calendar.monthrange(year, month)[1])
 
 
 def filter_query(filters: Filters) -> wq.Query | None:
